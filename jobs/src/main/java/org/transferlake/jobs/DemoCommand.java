@@ -1,0 +1,31 @@
+package org.transferlake.jobs;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.transferlake.config.PipelineConfig;
+import org.transferlake.lake.Lake;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", description = "Run the whole demo on the embedded lake: demo data, then every pipeline step.")
+final class DemoCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PipelineConfig config = common.loadConfig();
+    PrintWriter out = spec.commandLine().getOut();
+    long start = System.nanoTime();
+    try (Lake lake = Lake.open(config)) {
+      out.println("[1/1] demo data");
+      Summaries.writeDemoData(lake, out);
+      Summaries.printObjects(lake, out);
+      out.printf("Demo done in %.1f s. Lake root %s%s%n", (System.nanoTime() - start) / 1e9, lake.root(),
+          lake.server().map(server -> " (embedded S3 at " + server.endpoint() + ", data in " + config.lake().embeddedDataDir() + ")").orElse(""));
+      return 0;
+    }
+  }
+}

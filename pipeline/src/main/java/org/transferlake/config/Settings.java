@@ -1,0 +1,73 @@
+package org.transferlake.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+
+/** Typed reads of the merged config; every failure names the key and a valid example. */
+final class Settings {
+  private final Config config;
+  private final Config defaults;
+
+  Settings(Config config, Config defaults) {
+    this.config = config;
+    this.defaults = defaults;
+  }
+
+  Config config() {
+    return config;
+  }
+
+  String string(String key) {
+    try {
+      return config.getString(key);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(key, "a string", config.getValue(key).unwrapped());
+    }
+  }
+
+  String nonEmptyString(String key) {
+    String value = string(key).trim();
+    if (value.isEmpty()) {
+      throw invalid(key, "non-empty", "");
+    }
+    return value;
+  }
+
+  boolean bool(String key) {
+    try {
+      return config.getBoolean(key);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(key, "true or false", config.getValue(key).unwrapped());
+    }
+  }
+
+  long longValue(String key) {
+    try {
+      return config.getLong(key);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(key, "an integer", config.getValue(key).unwrapped());
+    }
+  }
+
+  int intBetween(String key, int min, int max) {
+    long value;
+    try {
+      value = config.getLong(key);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(key, "an integer between " + min + " and " + max, config.getValue(key).unwrapped());
+    }
+    if (value < min || value > max) {
+      throw invalid(key, "between " + min + " and " + max, value);
+    }
+    return (int) value;
+  }
+
+  /** {@code Cannot load config: <key> must be <expectation>, got <value>. Set it ... --conf key=<default>.} */
+  TransferlakeException invalid(String key, String expectation, Object actual) {
+    String shown = actual instanceof String ? "'" + actual + "'" : String.valueOf(actual);
+    return TransferlakeException.cannot(
+        "load config",
+        key + " must be " + expectation + ", got " + shown,
+        "Set it in your --config file or with --conf " + key + "=" + defaults.getValue(key).unwrapped() + " (the default).");
+  }
+}

@@ -1,0 +1,121 @@
+package org.transferlake.lake;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.transferlake.config.PipelineConfig;
+import org.transferlake.config.TransferlakeException;
+
+/**
+ * A lake ready for work: the embedded server when configured, and a Spark session with Delta and
+ * s3a set up. Closing it stops both, in that order.
+ */
+public final class Lake implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Lake.class);
+  private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+
+  private final PipelineConfig config;
+  private final Optional<EmbeddedS3Server> server;
+  private final LakeConnection connection;
+  private final SparkSession spark;
+
+  private Lake(PipelineConfig config, Optional<EmbeddedS3Server> server, LakeConnection connection, SparkSession spark) {
+    this.config = config;
+    this.server = server;
+    this.connection = connection;
+    this.spark = spark;
+  }
+
+  /** Starts the embedded server if {@code lake.endpoint = embedded}, then the Spark session. */
+  public static Lake open(PipelineConfig config) {
+    Optional<EmbeddedS3Server> server = config.lake().isEmbedded()
+        ? Optional.of(EmbeddedS3Server.start(config.lake().embeddedDataDir(), config.lake().embeddedPort(), config.lake().bucket()))
+        : Optional.empty();
+    try {
+      LakeConnection connection = server.map(s -> LakeConnection.embedded(config.lake(), s))
+          .orElseGet(() -> LakeConnection.external(config.lake()));
+      SparkSession spark = SparkSession.builder().config(sparkConf(config, connection)).getOrCreate();
+      LOG.info("Lake root {} (Spark {} on {})", config.lake().root(), spark.version(), spark.sparkContext().master());
+      return new Lake(config, server, connection, spark);
+    } catch (RuntimeException e) {
+      server.ifPresent(EmbeddedS3Server::close);
+      throw e;
+    }
+  }
+
+  /**
+   * Spark conf for the lake. Anything spark-submit or {@code spark-defaults.conf} already set wins,
+   * except the s3a settings of an embedded server, which only this process knows.
+   */
+  static SparkConf sparkConf(PipelineConfig config, LakeConnection connection) {
+    SparkConf conf = new SparkConf();
+    conf.setIfMissing("spark.master", config.spark().master());
+    conf.setIfMissing("spark.app.name", config.spark().appName());
+    String extensions = conf.get("spark.sql.extensions", "");
+    if (!extensions.contains(DELTA_EXTENSION)) {
+      conf.set("spark.sql.extensions", extensions.isEmpty() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
+    }
+    conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    for (Map.Entry<String, String> setting : connection.hadoopSettings().entrySet()) {
+      String key = "spark.hadoop." + setting.getKey();
+      if (connection.authoritative()) {
+        conf.set(key, setting.getValue());
+      } else {
+        conf.setIfMissing(key, setting.getValue());
+      }
+    }
+    return conf;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public PipelineConfig config() {
+    return config;
+  }
+
+  /** The warehouse root, ending in {@code /}. */
+  public URI root() {
+    return config.lake().root();
+  }
+
+  /** The embedded server, when this lake started one. */
+  public Optional<EmbeddedS3Server> server() {
+    return server;
+  }
+
+  public LakeConnection connection() {
+    return connection;
+  }
+
+  /** The Hadoop file system of the warehouse root, configured as Spark sees it. */
+  public FileSystem fileSystem() {
+    try {
+      return FileSystem.get(root(), spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw TransferlakeException.cannot(
+          "open the lake", "no file system for " + root() + " (" + e.getMessage() + ")",
+          "Check lake.root and that the matching Hadoop connector is on the classpath.", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      spark.stop();
+      // S3A instances are cached by bucket, not endpoint: a stale one would retry a dead server.
+      FileSystem.closeAll();
+    } catch (IOException e) {
+      LOG.warn("Could not close Hadoop file systems: {}", e.getMessage());
+    } finally {
+      server.ifPresent(EmbeddedS3Server::close);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package org.transferlake.source;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A console progress line: {@code <what>: done/total (pct) at N/s}, redrawn in place at most a few
+ * times a second. Thread-safe; {@link #silent()} for callers that want no output.
+ */
+public final class Progress {
+  private static final long REDRAW_NANOS = 250_000_000L;
+
+  private final String what;
+  private final long total;
+  private final PrintStream out;
+  private final long startNanos = System.nanoTime();
+  private final AtomicLong done = new AtomicLong();
+  private final AtomicLong lastDrawNanos = new AtomicLong();
+
+  private Progress(String what, long total, PrintStream out) {
+    this.what = what;
+    this.total = total;
+    this.out = out;
+  }
+
+  /** Draws to {@code out} (usually {@code System.err}, so piped stdout stays clean). */
+  public static Progress console(String what, long total, PrintStream out) {
+    return new Progress(what, total, out);
+  }
+
+  public static Progress silent() {
+    return new Progress("", 0, null);
+  }
+
+  /** Records {@code count} more items done. */
+  public void advance(long count) {
+    long now = System.nanoTime();
+    long current = done.addAndGet(count);
+    long last = lastDrawNanos.get();
+    if (out != null && (current == total || now - last > REDRAW_NANOS) && lastDrawNanos.compareAndSet(last, now)) {
+      out.print("\r" + line(current, now));
+      out.flush();
+    }
+  }
+
+  /** Ends the line; call once when the work is over. */
+  public void finish() {
+    if (out != null) {
+      out.println("\r" + line(done.get(), System.nanoTime()));
+    }
+  }
+
+  public long done() {
+    return done.get();
+  }
+
+  private String line(long current, long now) {
+    double seconds = Math.max(1e-9, (now - startNanos) / 1e9);
+    double percent = total == 0 ? 100.0 : 100.0 * current / total;
+    return String.format(Locale.ROOT, "%s: %d/%d (%.0f%%) at %.1f/s   ", what, current, total, percent, current / seconds);
+  }
+}
