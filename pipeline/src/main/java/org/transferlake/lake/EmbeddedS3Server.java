@@ -58,14 +58,17 @@ public final class EmbeddedS3Server implements AutoCloseable {
     Path jar = s3proxyJar();
     Path absoluteDir = dataDir.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(absoluteDir.resolve("buckets").resolve(bucket));
+      createOwnerOnlyDirectory(absoluteDir);
+      createOwnerOnlyDirectory(absoluteDir.resolve("buckets"));
+      createOwnerOnlyDirectory(absoluteDir.resolve("buckets").resolve(bucket));
       Credentials credentials = loadOrCreateCredentials(absoluteDir.resolve("credentials.properties"));
       int chosenPort = port == 0 ? freePort() : port;
       String endpoint = "http://127.0.0.1:" + chosenPort;
       Path properties = absoluteDir.resolve("s3proxy.properties");
       writeOwnerOnly(properties, serverProperties(endpoint, credentials, absoluteDir.resolve("buckets")));
       Path log = absoluteDir.resolve("s3proxy.log");
-      List<String> command = new ArrayList<>();
+      // The filesystem store grants anonymous reads on anything "other"-readable: umask 077 keeps new objects private.
+      List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\""));
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx256m");
       command.add("-jar");
@@ -153,6 +156,11 @@ public final class EmbeddedS3Server implements AutoCloseable {
     properties.setProperty("jclouds.provider", "filesystem");
     properties.setProperty("jclouds.filesystem.basedir", buckets.toString());
     return properties;
+  }
+
+  private static void createOwnerOnlyDirectory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
   private static Credentials loadOrCreateCredentials(Path file) throws IOException {

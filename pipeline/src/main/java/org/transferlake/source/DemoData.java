@@ -62,8 +62,9 @@ public final class DemoData {
       String className = FashionMnist.CLASS_NAMES.get(label);
       List<Integer> trainPool = shuffledIndices(data.train(), label, random);
       List<Integer> testPool = data.fromPackage() ? shuffledIndices(data.test(), label, random) : trainPool;
-      int testStart = data.fromPackage() ? 0 : config.trainPerClass();
-      if (config.trainPerClass() > trainPool.size() || testStart + config.testPerClass() > testPool.size()) {
+      // Sharing one pool, test is taken from its end so that a larger train sample keeps the test images.
+      int testStart = data.fromPackage() ? 0 : testPool.size() - config.testPerClass();
+      if (config.trainPerClass() > trainPool.size() || (!data.fromPackage() && config.trainPerClass() > testStart)) {
         throw tooManyRequested(config, data, className, trainPool.size());
       }
       for (int index : trainPool.subList(0, config.trainPerClass())) {
