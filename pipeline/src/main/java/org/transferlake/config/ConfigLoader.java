@@ -142,7 +142,27 @@ public final class ConfigLoader {
         s.intBetween("demo.train-per-class", 1, 6000),
         s.intBetween("demo.test-per-class", 1, 1000),
         s.longValue("demo.seed"));
-    return new PipelineConfig(lake, spark, demo, Collections.unmodifiableMap(effective(s.config())));
+    String cacheDir = s.string("backbone.cache-dir").trim();
+    Path modelCacheDir = cacheDir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "transferlake-models") : Path.of(cacheDir);
+    return new PipelineConfig(lake, spark, backbone(s), modelCacheDir, demo, Collections.unmodifiableMap(effective(s.config())));
+  }
+
+  private static BackboneSpec backbone(Settings s) {
+    String name = s.nonEmptyString("backbone.name");
+    if (!name.matches("[A-Za-z0-9_.-]+")) {
+      throw s.invalid("backbone.name", "letters, digits, '_', '.' or '-'", name);
+    }
+    List<Integer> size = s.intList("backbone.input-size", 2, 16, 4096);
+    return new BackboneSpec(
+        name,
+        s.nonEmptyString("backbone.uri"),
+        size.get(0),
+        size.get(1),
+        s.oneOf("backbone.preprocessing", Preprocessing.class),
+        s.nonEmptyString("backbone.signature"),
+        s.string("backbone.input-name").trim(),
+        s.string("backbone.output-name").trim(),
+        s.oneOf("backbone.pooling", Pooling.class));
   }
 
   private static LakeConfig lake(Settings s) {

@@ -1,16 +1,23 @@
 package org.transferlake.config;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * The whole validated configuration of a run. Built only by {@link ConfigLoader}, so holding one
  * means every key was checked before any Spark work started.
  *
+ * @param modelCacheDir local directory where each machine keeps localized backbones
  * @param effective every key with its effective value, secrets masked; sorted by key. This is what
  *     {@code config show} prints and what a run records.
  */
 public record PipelineConfig(
-    LakeConfig lake, SparkConfig spark, DemoConfig demo, Map<String, String> effective) {
+    LakeConfig lake,
+    SparkConfig spark,
+    BackboneSpec backbone,
+    Path modelCacheDir,
+    DemoConfig demo,
+    Map<String, String> effective) {
 
   /** The effective configuration as {@code key = value} lines, secrets masked. */
   public String render() {

@@ -62,6 +62,34 @@ final class Settings {
     return (int) value;
   }
 
+  /** A list of exactly {@code size} integers, each between {@code min} and {@code max}. */
+  java.util.List<Integer> intList(String key, int size, int min, int max) {
+    String expectation = "a list of " + size + " integers between " + min + " and " + max;
+    java.util.List<Integer> values;
+    try {
+      values = config.getIntList(key);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(key, expectation, config.getValue(key).unwrapped());
+    }
+    if (values.size() != size || values.stream().anyMatch(v -> v < min || v > max)) {
+      throw invalid(key, expectation, values);
+    }
+    return values;
+  }
+
+  /** One of an enum's constants, written in lower case. */
+  <E extends Enum<E>> E oneOf(String key, Class<E> type) {
+    String value = string(key).trim();
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+        return constant;
+      }
+    }
+    java.util.List<String> names = java.util.Arrays.stream(type.getEnumConstants())
+        .map(constant -> constant.name().toLowerCase(java.util.Locale.ROOT)).toList();
+    throw invalid(key, "one of " + String.join(", ", names), value);
+  }
+
   /** {@code Cannot load config: <key> must be <expectation>, got <value>. Set it ... --conf key=<default>.} */
   TransferlakeException invalid(String key, String expectation, Object actual) {
     String shown = actual instanceof String ? "'" + actual + "'" : String.valueOf(actual);
