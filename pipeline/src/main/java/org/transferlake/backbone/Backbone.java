@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.tensorflow.proto.SavedModel;
 import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.TransferlakeException;
 
@@ -53,6 +54,7 @@ public final class Backbone implements AutoCloseable {
    */
   public static Backbone load(BackboneSpec spec, ModelStore.LocalModel local, Device device) {
     NativeTensorFlow.ensureLoaded();
+    requireSignature(spec, local.directory());
     Criteria<NDList, NDList> criteria = Criteria.builder()
         .setTypes(NDList.class, NDList.class)
         .optModelPath(local.directory())
@@ -75,6 +77,21 @@ public final class Backbone implements AutoCloseable {
     } catch (RuntimeException e) {
       model.close();
       throw e;
+    }
+  }
+
+  /** DJL quietly falls back to another signature when the key is missing: check it ourselves. */
+  private static void requireSignature(BackboneSpec spec, java.nio.file.Path directory) {
+    java.util.Set<String> signatures = new java.util.TreeSet<>();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(directory.resolve("saved_model.pb"))) {
+      SavedModel.parseFrom(in).getMetaGraphsList().forEach(graph -> signatures.addAll(graph.getSignatureDefMap().keySet()));
+    } catch (IOException e) {
+      throw ModelStore.cannot(spec, directory.resolve("saved_model.pb") + " is unreadable (" + e.getMessage() + ")",
+          "Point backbone.uri at a valid TensorFlow SavedModel.");
+    }
+    if (!signatures.contains(spec.signature())) {
+      throw ModelStore.cannot(spec, "the SavedModel has no signature " + spec.signature() + " (it has " + signatures + ")",
+          "Set backbone.signature to one of those.");
     }
   }
 
