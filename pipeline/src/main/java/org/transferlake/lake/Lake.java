@@ -62,6 +62,9 @@ public final class Lake implements AutoCloseable {
       conf.set("spark.sql.extensions", extensions.isEmpty() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
     }
     conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    // TensorFlow reads these once at start, so executors need them in their environment.
+    conf.setIfMissing("spark.executorEnv.TF_ENABLE_ONEDNN_OPTS", "1");
+    conf.setIfMissing("spark.executorEnv.TF_CPP_MIN_LOG_LEVEL", "2");
     for (Map.Entry<String, String> setting : connection.hadoopSettings().entrySet()) {
       String key = "spark.hadoop." + setting.getKey();
       if (connection.authoritative()) {

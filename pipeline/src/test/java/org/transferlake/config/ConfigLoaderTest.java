@@ -60,6 +60,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aUsersSavedModelIsDescribedByKeys() {
+    PipelineConfig config = load(Map.of(
+        "backbone.name", "vgg16", "backbone.uri", "s3a://models/vgg16/", "backbone.input-size", "[299, 299]",
+        "backbone.preprocessing", "caffe", "backbone.pooling", "avg", "backbone.output-name", "block5_pool",
+        "backbone.cache-dir", "/var/cache/models"));
+    assertThat(config.backbone()).isEqualTo(new BackboneSpec(
+        "vgg16", "s3a://models/vgg16/", 299, 299, Preprocessing.CAFFE, "serving_default", "", "block5_pool", Pooling.AVG));
+    assertThat(config.backbone().isBundled()).isFalse();
+    assertThat(config.modelCacheDir()).isEqualTo(Path.of("/var/cache/models"));
+    assertThat(ConfigLoader.defaults().backbone().isBundled()).isTrue();
+  }
+
+  @Test
   void rootGetsATrailingSlashAndResolvesBelowIt() {
     PipelineConfig config = load(Map.of("lake.root", "s3a://my-bucket/some/prefix"));
     assertThat(config.lake().root()).isEqualTo(URI.create("s3a://my-bucket/some/prefix/"));
@@ -98,6 +111,14 @@ class ConfigLoaderTest {
       demo.test-per-class    | 1001           | demo.test-per-class must be between 1 and 1000, got 1001. Set it in your --config file or with --conf demo.test-per-class=20 (the default).
       demo.seed              | abc            | demo.seed must be an integer, got 'abc'. Set it in your --config file or with --conf demo.seed=42 (the default).
       demo.dataset-dir       | ''             | demo.dataset-dir must be non-empty, got ''. Set it in your --config file or with --conf demo.dataset-dir=/usr/share/datasets/fashion-mnist (the default).
+      backbone.name          | 'my model'     | backbone.name must be letters, digits, '_', '.' or '-', got 'my model'. Set it in your --config file or with --conf backbone.name=mobilenet_v2 (the default).
+      backbone.input-size    | [224]          | backbone.input-size must be a list of 2 integers between 16 and 4096, got [224]. Set it in your --config file or with --conf backbone.input-size=[224, 224] (the default).
+      backbone.input-size    | [8, 8]         | backbone.input-size must be a list of 2 integers between 16 and 4096, got [8, 8]. Set it in your --config file or with --conf backbone.input-size=[224, 224] (the default).
+      backbone.input-size    | 224            | backbone.input-size must be a list of 2 integers between 16 and 4096, got '224'. Set it in your --config file or with --conf backbone.input-size=[224, 224] (the default).
+      backbone.preprocessing | imagenet       | backbone.preprocessing must be one of unit, tf, caffe, torch, got 'imagenet'. Set it in your --config file or with --conf backbone.preprocessing=unit (the default).
+      backbone.pooling       | sum            | backbone.pooling must be one of none, avg, max, got 'sum'. Set it in your --config file or with --conf backbone.pooling=none (the default).
+      backbone.uri           | ''             | backbone.uri must be non-empty, got ''. Set it in your --config file or with --conf backbone.uri=bundled:mobilenet_v2 (the default).
+      backbone.signature     | ''             | backbone.signature must be non-empty, got ''. Set it in your --config file or with --conf backbone.signature=serving_default (the default).
       lake.rooot             | s3a://x/y      | unknown key lake.rooot. Did you mean lake.root? Every key is listed in conf/default.conf.
       demo.sede              | 1              | unknown key demo.sede. Did you mean demo.seed? Every key is listed in conf/default.conf.
       a..b                   | 1              | 'a..b' is not a valid key. Write keys as dotted names, e.g. --conf lake.root=s3a://bucket/prefix/.

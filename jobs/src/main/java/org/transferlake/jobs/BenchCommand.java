@@ -1,0 +1,33 @@
+package org.transferlake.jobs;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.transferlake.backbone.BackboneBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", description = "Benchmarks that print ratios against a baseline measured in the same run.",
+    subcommands = BenchCommand.BackboneBench.class)
+final class BenchCommand {
+
+  @Command(name = "backbone", description = "Images/s per batch size with oneDNN off and on, and peak RSS.")
+  static final class BackboneBench implements Callable<Integer> {
+    @Mixin CommonOptions common;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,16,32", description = "Default: ${DEFAULT-VALUE}.")
+    List<Integer> batchSizes;
+
+    @Option(names = "--images", defaultValue = "96", description = "Images per batch size (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Override
+    public Integer call() {
+      BackboneBenchmark.run(common.loadConfig(), batchSizes, images, spec.commandLine().getOut());
+      return 0;
+    }
+  }
+}
