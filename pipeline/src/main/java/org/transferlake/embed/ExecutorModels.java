@@ -1,0 +1,64 @@
+package org.transferlake.embed;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.transferlake.backbone.Backbone;
+import org.transferlake.backbone.ModelStore;
+import org.transferlake.config.BackboneSpec;
+
+/**
+ * The models of this JVM (an executor, or the driver in local mode): each backbone is loaded once
+ * per device, under a lock, shared by every task that runs here, and closed when the JVM exits.
+ */
+public final class ExecutorModels {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
+  private static final Map<String, Backbone> MODELS = new ConcurrentHashMap<>();
+  private static final AtomicInteger LOADS = new AtomicInteger();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "transferlake-models-close"));
+  }
+
+  private ExecutorModels() {}
+
+  /**
+   * The shared backbone, loading it on first use in this JVM.
+   *
+   * @param expectedId the id the driver computed; a local copy must have exactly this content
+   */
+  public static Backbone acquire(BackboneSpec spec, String expectedId, Path cacheDir, Configuration hadoop, Device device) {
+    String key = expectedId + "|" + device;
+    Backbone loaded = MODELS.get(key);
+    if (loaded != null) {
+      return loaded;
+    }
+    synchronized (ExecutorModels.class) {
+      return MODELS.computeIfAbsent(key, ignored -> {
+        long start = System.nanoTime();
+        ModelStore.LocalModel local = new ModelStore(cacheDir, hadoop).localize(spec, Optional.of(expectedId));
+        Backbone backbone = Backbone.load(spec, local, device);
+        int loads = LOADS.incrementAndGet();
+        LOG.info("Loaded backbone {} on {} in {} ms (load #{} in this JVM)", expectedId, device,
+            (System.nanoTime() - start) / 1_000_000, loads);
+        return backbone;
+      });
+    }
+  }
+
+  /** How many times a backbone was loaded in this JVM: one per backbone and device, whatever the task count. */
+  public static int loadsInThisJvm() {
+    return LOADS.get();
+  }
+
+  static synchronized void closeAll() {
+    MODELS.values().forEach(Backbone::close);
+    MODELS.clear();
+  }
+}
