@@ -15,28 +15,27 @@ public final class Resizer {
     }
     byte[] in = source.rgb();
     byte[] out = new byte[width * height * 3];
-    double scaleY = (double) source.height() / height;
-    double scaleX = (double) source.width() / width;
+    // Single precision throughout, as TensorFlow's kernel computes it.
+    float scaleY = (float) source.height() / height;
+    float scaleX = (float) source.width() / width;
     int[] x0 = new int[width];
     int[] x1 = new int[width];
-    double[] fx = new double[width];
+    float[] fx = new float[width];
     for (int x = 0; x < width; x++) {
-      double sx = Math.max(0, (x + 0.5) * scaleX - 0.5);
-      x0[x] = Math.min((int) sx, source.width() - 1);
-      x1[x] = Math.min(x0[x] + 1, source.width() - 1);
-      fx[x] = sx - (int) sx;
+      float sx = (x + 0.5f) * scaleX - 0.5f;
+      x0[x] = Math.max(0, (int) Math.floor(sx));
+      x1[x] = Math.min((int) Math.ceil(sx), source.width() - 1);
+      fx[x] = sx - (float) Math.floor(sx);
     }
     for (int y = 0; y < height; y++) {
-      double sy = Math.max(0, (y + 0.5) * scaleY - 0.5);
-      int y0 = Math.min((int) sy, source.height() - 1);
-      int y1 = Math.min(y0 + 1, source.height() - 1);
-      double fy = sy - (int) sy;
-      int row0 = y0 * source.width();
-      int row1 = y1 * source.width();
+      float sy = (y + 0.5f) * scaleY - 0.5f;
+      int row0 = Math.max(0, (int) Math.floor(sy)) * source.width();
+      int row1 = Math.min((int) Math.ceil(sy), source.height() - 1) * source.width();
+      float fy = sy - (float) Math.floor(sy);
       for (int x = 0; x < width; x++) {
         for (int c = 0; c < 3; c++) {
-          double top = lerp(in[(row0 + x0[x]) * 3 + c] & 0xFF, in[(row0 + x1[x]) * 3 + c] & 0xFF, fx[x]);
-          double bottom = lerp(in[(row1 + x0[x]) * 3 + c] & 0xFF, in[(row1 + x1[x]) * 3 + c] & 0xFF, fx[x]);
+          float top = lerp(in[(row0 + x0[x]) * 3 + c] & 0xFF, in[(row0 + x1[x]) * 3 + c] & 0xFF, fx[x]);
+          float bottom = lerp(in[(row1 + x0[x]) * 3 + c] & 0xFF, in[(row1 + x1[x]) * 3 + c] & 0xFF, fx[x]);
           out[(y * width + x) * 3 + c] = (byte) Math.round(lerp(top, bottom, fy));
         }
       }
@@ -44,7 +43,7 @@ public final class Resizer {
     return new RgbImage(width, height, out);
   }
 
-  private static double lerp(double a, double b, double t) {
+  private static float lerp(float a, float b, float t) {
     return a + (b - a) * t;
   }
 }
