@@ -20,9 +20,11 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
     try (Lake lake = Lake.open(config)) {
-      out.println("[1/1] demo data");
+      out.println("[1/2] demo data");
       Summaries.writeDemoData(lake, out);
       Summaries.printObjects(lake, out);
+      out.println("[2/2] extract");
+      Summaries.extract(lake, out);
       out.printf("Demo done in %.1f s. Lake root %s%s%n", (System.nanoTime() - start) / 1e9, lake.root(),
           lake.server().map(server -> " (embedded S3 at " + server.endpoint() + ", data in " + config.lake().embeddedDataDir() + ")").orElse(""));
       return 0;

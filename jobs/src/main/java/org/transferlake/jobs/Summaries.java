@@ -3,6 +3,8 @@ package org.transferlake.jobs;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.transferlake.lake.Lake;
+import org.transferlake.lake.LakeTable;
+import org.transferlake.runs.ExtractRun;
 import org.transferlake.source.DemoData;
 import org.transferlake.source.Progress;
 
@@ -12,11 +14,33 @@ final class Summaries {
 
   static DemoData.Result writeDemoData(Lake lake, PrintWriter out) {
     DemoData.Result result = DemoData.write(lake.config().demo(), lake.fileSystem(), lake.root(),
-        missing -> Progress.console("demo images", missing, System.err));
+        missing -> missing == 0 ? Progress.silent() : Progress.console("demo images", missing, System.err));
     out.printf("Demo data: %d images planned, %d written, %d already present (source: %s)%n",
         result.planned(), result.written(), result.alreadyPresent(),
         result.fromPackage() ? "Debian package dataset-fashion-mnist" : "bundled 10k test split");
     return result;
+  }
+
+  static ExtractRun.Result extract(Lake lake, PrintWriter out) {
+    ExtractRun.Result result = ExtractRun.run(lake.spark(), lake.config(), System.err);
+    out.printf("Extract %s with %s%n", result.runId(), result.backboneId());
+    out.printf("  listed %d = embedded %d + quarantined %d + unchanged %d%n", result.listed(), result.embedded(),
+        result.quarantined(), result.unchanged());
+    if (result.embedded() + result.quarantined() > 0) {
+      out.printf("  embedding: %.1f images/s%n", result.imagesPerSecond());
+    }
+    out.printf("  stages (s): %s%n", formatTimings(result.timings()));
+    out.println("  tables: " + LakeTable.FEATURES.qualifiedName() + " at " + LakeTable.FEATURES.location(lake.root())
+        + ", " + LakeTable.QUARANTINE.qualifiedName() + ", " + LakeTable.RUNS.qualifiedName());
+    out.flush();
+    return result;
+  }
+
+  static String formatTimings(Map<String, Double> timings) {
+    StringBuilder text = new StringBuilder();
+    timings.forEach((name, seconds) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ')
+        .append(String.format(java.util.Locale.ROOT, "%.1f", seconds)));
+    return text.toString();
   }
 
   static void printObjects(Lake lake, PrintWriter out) {

@@ -144,7 +144,33 @@ public final class ConfigLoader {
         s.longValue("demo.seed"));
     String cacheDir = s.string("backbone.cache-dir").trim();
     Path modelCacheDir = cacheDir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "transferlake-models") : Path.of(cacheDir);
-    return new PipelineConfig(lake, spark, backbone(s), modelCacheDir, demo, Collections.unmodifiableMap(effective(s.config())));
+    EmbedConfig embed = new EmbedConfig(
+        s.intBetween("embed.batch-size", 1, 1024), s.oneOf("embed.device", DeviceMode.class), s.longBetween("embed.max-pixels", 1, Long.MAX_VALUE));
+    return new PipelineConfig(lake, spark, backbone(s), modelCacheDir, embed, extract(s, lake),
+        s.intBetween("runs.lock-stale-after-minutes", 1, 10_080), demo, Collections.unmodifiableMap(effective(s.config())));
+  }
+
+  private static ExtractConfig extract(Settings s, LakeConfig lake) {
+    List<URI> roots = new java.util.ArrayList<>();
+    for (String root : s.stringList("extract.roots")) {
+      try {
+        URI uri = new URI(root.endsWith("/") ? root : root + "/");
+        if (uri.getScheme() == null) {
+          throw new URISyntaxException(root, "no scheme");
+        }
+        roots.add(uri);
+      } catch (URISyntaxException e) {
+        throw s.invalid("extract.roots", "a list of URIs such as [\"s3a://bucket/images/\"]", s.config().getValue("extract.roots").unwrapped());
+      }
+    }
+    if (roots.isEmpty()) {
+      roots.add(lake.resolve("images/"));
+    }
+    List<String> extensions = s.stringList("extract.extensions").stream().map(e -> e.trim().toLowerCase(java.util.Locale.ROOT)).toList();
+    if (extensions.isEmpty() || extensions.stream().anyMatch(e -> !e.matches("[a-z0-9]+"))) {
+      throw s.invalid("extract.extensions", "a non-empty list of extensions without dots", s.config().getValue("extract.extensions").unwrapped());
+    }
+    return new ExtractConfig(List.copyOf(roots), extensions, s.string("extract.labels").trim());
   }
 
   private static BackboneSpec backbone(Settings s) {

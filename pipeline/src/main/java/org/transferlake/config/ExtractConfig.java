@@ -10,6 +10,5 @@ import java.util.List;
  * @param extensions file extensions taken, matched case-insensitively
  * @param labels empty for labels from the folder layout ({@code …/<split>/<label>/file}), else a
  *     CSV file or Delta table with columns {@code path, label[, split]}
- * @param imagesPerPartition how many images one embedding task handles
  */
-public record ExtractConfig(List<URI> roots, List<String> extensions, String labels, int imagesPerPartition) {}
+public record ExtractConfig(List<URI> roots, List<String> extensions, String labels) {}

@@ -16,6 +16,9 @@ public record PipelineConfig(
     SparkConfig spark,
     BackboneSpec backbone,
     Path modelCacheDir,
+    EmbedConfig embed,
+    ExtractConfig extract,
+    int lockStaleAfterMinutes,
     DemoConfig demo,
     Map<String, String> effective) {
 

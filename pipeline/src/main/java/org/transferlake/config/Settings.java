@@ -49,6 +49,22 @@ final class Settings {
     }
   }
 
+  java.util.List<String> stringList(String key) {
+    try {
+      return config.getStringList(key);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(key, "a list of strings", config.getValue(key).unwrapped());
+    }
+  }
+
+  long longBetween(String key, long min, long max) {
+    long value = longValue(key);
+    if (value < min || value > max) {
+      throw invalid(key, "between " + min + " and " + max, value);
+    }
+    return value;
+  }
+
   int intBetween(String key, int min, int max) {
     long value;
     try {

@@ -12,6 +12,7 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.DeviceMode;
@@ -31,8 +32,10 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
   private final DeviceMode device;
   private final long maxPixels;
   private final int inputIndex;
+  private final LongAccumulator progress;
 
-  EmbedPartition(BackboneSpec spec, String backboneId, String cacheDir, int batchSize, DeviceMode device, long maxPixels, int inputIndex) {
+  EmbedPartition(BackboneSpec spec, String backboneId, String cacheDir, int batchSize, DeviceMode device, long maxPixels,
+      int inputIndex, LongAccumulator progress) {
     this.spec = spec;
     this.backboneId = backboneId;
     this.cacheDir = cacheDir;
@@ -40,6 +43,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
     this.device = device;
     this.maxPixels = maxPixels;
     this.inputIndex = inputIndex;
+    this.progress = progress;
   }
 
   @Override
@@ -140,6 +144,9 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         }
         System.arraycopy(result, 0, values, row.length(), result.length);
         ready.add(RowFactory.create(values));
+      }
+      if (progress != null) {
+        progress.add(batch.size());
       }
     }
   }

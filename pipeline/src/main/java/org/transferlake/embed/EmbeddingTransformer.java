@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.BackboneSpec;
@@ -66,6 +67,8 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
   private final IntParam batchSize;
   private final Param<String> device;
   private final LongParam maxPixels;
+  /** Not a Param: a live counter for progress lines, never saved. */
+  private transient LongAccumulator progress;
 
   public EmbeddingTransformer() {
     this(Identifiable$.MODULE$.randomUID("embed"));
@@ -140,6 +143,12 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
     set(batchSize, config.batchSize());
     set(device, config.device().name().toLowerCase(Locale.ROOT));
     set(maxPixels, config.maxPixels());
+    return this;
+  }
+
+  /** Counts embedded or refused images as tasks finish, for a driver-side progress line. */
+  public EmbeddingTransformer setProgressCounter(LongAccumulator counter) {
+    this.progress = counter;
     return this;
   }
 
@@ -299,7 +308,7 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
     }
     EmbedPartition partition = new EmbedPartition(spec, id, cacheDir, (Integer) $(batchSize),
         DeviceMode.valueOf($(device).toUpperCase(Locale.ROOT)), (Long) $(maxPixels),
-        Arrays.asList(dataset.schema().fieldNames()).indexOf($(inputCol)));
+        Arrays.asList(dataset.schema().fieldNames()).indexOf($(inputCol)), progress);
     return dataset.toDF().mapPartitions(partition, Encoders.row(outputSchema));
   }
 

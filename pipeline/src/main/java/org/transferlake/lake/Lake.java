@@ -42,6 +42,7 @@ public final class Lake implements AutoCloseable {
           .orElseGet(() -> LakeConnection.external(config.lake()));
       SparkSession spark = SparkSession.builder().config(sparkConf(config, connection)).getOrCreate();
       LOG.info("Lake root {} (Spark {} on {})", config.lake().root(), spark.version(), spark.sparkContext().master());
+      new Tables(spark, config.lake().root()).registerExisting();
       return new Lake(config, server, connection, spark);
     } catch (RuntimeException e) {
       server.ifPresent(EmbeddedS3Server::close);
@@ -100,11 +101,16 @@ public final class Lake implements AutoCloseable {
 
   /** The Hadoop file system of the warehouse root, configured as Spark sees it. */
   public FileSystem fileSystem() {
+    return fileSystem(spark, root());
+  }
+
+  /** The Hadoop file system of {@code root}, configured as {@code spark} sees it. */
+  public static FileSystem fileSystem(SparkSession spark, URI root) {
     try {
-      return FileSystem.get(root(), spark.sparkContext().hadoopConfiguration());
+      return FileSystem.get(root, spark.sparkContext().hadoopConfiguration());
     } catch (IOException e) {
       throw TransferlakeException.cannot(
-          "open the lake", "no file system for " + root() + " (" + e.getMessage() + ")",
+          "open the lake", "no file system for " + root + " (" + e.getMessage() + ")",
           "Check lake.root and that the matching Hadoop connector is on the classpath.", e);
     }
   }

@@ -35,8 +35,17 @@ public final class Progress {
 
   /** Records {@code count} more items done. */
   public void advance(long count) {
+    draw(done.addAndGet(count));
+  }
+
+  /** Records that {@code count} items are done in all (for counters read from elsewhere). */
+  public void update(long count) {
+    done.set(count);
+    draw(count);
+  }
+
+  private void draw(long current) {
     long now = System.nanoTime();
-    long current = done.addAndGet(count);
     long last = lastDrawNanos.get();
     if (out != null && (current == total || now - last > REDRAW_NANOS) && lastDrawNanos.compareAndSet(last, now)) {
       out.print("\r" + line(current, now));

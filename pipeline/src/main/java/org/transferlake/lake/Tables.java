@@ -1,0 +1,105 @@
+package org.transferlake.lake;
+
+import io.delta.tables.DeltaMergeBuilder;
+import io.delta.tables.DeltaTable;
+import java.net.URI;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/** Reading and writing the lake's Delta tables: the only place that does. */
+public final class Tables {
+  private final SparkSession spark;
+  private final URI root;
+  private final java.util.Set<LakeTable> ensured = java.util.EnumSet.noneOf(LakeTable.class);
+  private boolean databaseCreated;
+
+  public Tables(SparkSession spark, URI root) {
+    this.spark = spark;
+    this.root = root;
+  }
+
+  /** Creates the table if missing (with its schema and partitioning) and registers its name. */
+  public synchronized void ensure(LakeTable table) {
+    if (ensured.contains(table)) {
+      return;
+    }
+    String location = table.location(root).toString();
+    DeltaTable.createIfNotExists(spark)
+        .location(location)
+        .addColumns(table.schema())
+        .partitionedBy(table.partitionColumns().toArray(String[]::new))
+        .execute();
+    register(table);
+    ensured.add(table);
+  }
+
+  /** Registers every existing table by name in the session catalog. */
+  public void registerExisting() {
+    for (LakeTable table : LakeTable.values()) {
+      if (DeltaTable.isDeltaTable(spark, table.location(root).toString())) {
+        register(table);
+      }
+    }
+  }
+
+  private void register(LakeTable table) {
+    if (!databaseCreated) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + LakeTable.DATABASE + " LOCATION '" + root + "'");
+      databaseCreated = true;
+    }
+    spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName() + " USING delta LOCATION '" + table.location(root) + "'");
+  }
+
+  /** The current table (empty when it does not exist yet). */
+  public Dataset<Row> read(LakeTable table) {
+    ensure(table);
+    return spark.read().format("delta").load(table.location(root).toString());
+  }
+
+  /**
+   * The table as of its latest version now, pinned: later writes in the same run do not change
+   * what this DataFrame returns, even if Spark recomputes it.
+   */
+  public Dataset<Row> snapshot(LakeTable table) {
+    ensure(table);
+    String location = table.location(root).toString();
+    long version = DeltaTable.forPath(spark, location).history(1).select("version").head().getLong(0);
+    return spark.read().format("delta").option("versionAsOf", version).load(location);
+  }
+
+  /**
+   * Upserts {@code source} on the table's keys: matched rows are replaced, new rows inserted.
+   *
+   * @param partitionFilter extra equality conditions on the target, so Delta reads only those
+   *     partitions (e.g. {@code backbone_id})
+   */
+  public void upsert(LakeTable table, Dataset<Row> source, Map<String, String> partitionFilter) {
+    merge(table, source, partitionFilter).whenMatched().updateAll().whenNotMatched().insertAll().execute();
+  }
+
+  /** Updates only {@code columns} of matched rows; inserts nothing. */
+  public void updateMatched(LakeTable table, Dataset<Row> source, Map<String, String> partitionFilter, String... columns) {
+    Map<String, Column> set = java.util.Arrays.stream(columns)
+        .collect(Collectors.toMap(column -> column, column -> functions.col("s." + column)));
+    merge(table, source, partitionFilter).whenMatched().update(set).execute();
+  }
+
+  /** Inserts rows whose key is not in the table yet; existing rows stay as they are. */
+  public void insertNew(LakeTable table, Dataset<Row> source) {
+    merge(table, source, Map.of()).whenNotMatched().insertAll().execute();
+  }
+
+  private DeltaMergeBuilder merge(LakeTable table, Dataset<Row> source, Map<String, String> partitionFilter) {
+    ensure(table);
+    String condition = table.keys().stream().map(key -> "t." + key + " = s." + key).collect(Collectors.joining(" AND "));
+    for (Map.Entry<String, String> filter : partitionFilter.entrySet()) {
+      condition += " AND t." + filter.getKey() + " = '" + filter.getValue().replace("'", "''") + "'";
+    }
+    return DeltaTable.forPath(spark, table.location(root).toString()).as("t").merge(source.as("s"), condition);
+  }
+}

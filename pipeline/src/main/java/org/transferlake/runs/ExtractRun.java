@@ -1,0 +1,210 @@
+package org.transferlake.runs;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.size;
+
+import ai.djl.Device;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.transferlake.backbone.Backbone;
+import org.transferlake.backbone.ModelStore;
+import org.transferlake.config.PipelineConfig;
+import org.transferlake.config.TransferlakeException;
+import org.transferlake.embed.EmbeddingTransformer;
+import org.transferlake.lake.Incremental;
+import org.transferlake.lake.Lake;
+import org.transferlake.lake.LakeTable;
+import org.transferlake.lake.Tables;
+import org.transferlake.source.ImageListing;
+import org.transferlake.source.Labels;
+import org.transferlake.source.Progress;
+
+/**
+ * {@code transferlake extract}: embeds new or changed images into {@code features}, refused ones
+ * into {@code quarantine}, and records the run. Idempotent: a re-run with nothing new reads no
+ * image bytes and writes nothing but its run row. Counts reconcile:
+ * {@code listed = embedded + quarantined + unchanged}.
+ */
+public final class ExtractRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ExtractRun.class);
+  static final String STAGE = "embed";
+
+  /** What a run did; {@code embedSeconds} is the time of the embedding stage alone. */
+  public record Result(String runId, String backboneId, long listed, long embedded, long quarantined, long unchanged,
+      Map<String, Double> timings) {
+    /** Images embedded or refused per second of the embedding stage. */
+    public double imagesPerSecond() {
+      double seconds = timings.getOrDefault("embed", 0.0);
+      return seconds > 0 ? (embedded + quarantined) / seconds : 0;
+    }
+  }
+
+  private ExtractRun() {}
+
+  /**
+   * Runs one extract against the lake at {@code config}'s root.
+   *
+   * @param progressOut where the progress line goes (null: none)
+   */
+  public static Result run(SparkSession spark, PipelineConfig config, PrintStream progressOut) {
+    URI root = config.lake().root();
+    Tables tables = new Tables(spark, root);
+    String runId = RunLog.newRunId("extract");
+    try (RunLock lock = RunLock.acquire(Lake.fileSystem(spark, root), root, "extract", runId,
+        Duration.ofMinutes(config.lockStaleAfterMinutes()))) {
+      RunLog.Run run = new RunLog(spark, tables).start(runId, "extract", config);
+      Stages stages = new Stages(spark.sparkContext(), "extract", 6);
+      Map<String, Long> counts = new LinkedHashMap<>();
+      try {
+        Result result = extract(spark, config, tables, runId, stages, counts, progressOut);
+        run.succeed(counts, stages.timings());
+        return result;
+      } catch (RuntimeException e) {
+        run.fail(counts, stages.timings(), e);
+        throw e;
+      }
+    }
+  }
+
+  private static Result extract(SparkSession spark, PipelineConfig config, Tables tables, String runId, Stages stages,
+      Map<String, Long> counts, PrintStream progressOut) {
+    String backboneId = stages.run("resolve backbone", () -> {
+      ModelStore.LocalModel local = new ModelStore(config.modelCacheDir(), spark.sparkContext().hadoopConfiguration())
+          .localize(config.backbone());
+      try (Backbone ignored = Backbone.load(config.backbone(), local, Device.cpu())) {
+        return local.backboneId();
+      }
+    });
+
+    Dataset<Row> listing = ImageListing.listMetadata(spark, config.extract().roots(), config.extract().extensions());
+    Dataset<Row> listed = (config.extract().labels().isEmpty()
+        ? Labels.fromLayout(listing) : Labels.fromTable(listing, spark, config.extract().labels()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    // Pinned versions: what this run compares against must not move when it writes.
+    Dataset<Row> features = tables.snapshot(LakeTable.FEATURES).where(col("backbone_id").equalTo(backboneId))
+        .select("path", "size", "modification_time", "content_sha256");
+    Dataset<Row> quarantined = tables.snapshot(LakeTable.QUARANTINE).where(col("stage").equalTo(STAGE))
+        .select("path", "size", "modification_time", "content_sha256");
+    Dataset<Row> known = features.unionByName(quarantined);
+
+    long listedCount = stages.run("list images", listed::count);
+    Dataset<Row> candidates = Incremental.newOrTouched(listed, known).persist(StorageLevel.MEMORY_AND_DISK());
+    long candidateCount = stages.run("select new or changed", candidates::count);
+    counts.put("listed", listedCount);
+    counts.put("new_or_touched", candidateCount);
+    LOG.info("{} images listed, {} new or touched", listedCount, candidateCount);
+
+    long embedded = 0;
+    long refused = 0;
+    long sameBytes = 0;
+    if (candidateCount > 0) {
+      Dataset<Row> knownContent = known.select("path", "content_sha256");
+      // Only a file whose path is already known can be "touched but the same bytes": hash just those.
+      Dataset<Row> touched = candidates.join(broadcast(known.select("path")), seq("path"), "left_semi");
+      sameBytes = stages.run("refresh touched files", () -> {
+        List<String> touchedPaths = paths(touched);
+        if (touchedPaths.isEmpty()) {
+          return 0L;
+        }
+        Dataset<Row> refreshed = Incremental.sameContent(hashed(spark, config, touchedPaths, candidates), knownContent)
+            .select(col("path"), lit(backboneId).as("backbone_id"), col("content_sha256"), lit(STAGE).as("stage"),
+                col("size"), col("modification_time"))
+            .localCheckpoint(true);
+        tables.updateMatched(LakeTable.FEATURES, refreshed, Map.of("backbone_id", backboneId), "size", "modification_time");
+        tables.updateMatched(LakeTable.QUARANTINE, refreshed, Map.of(), "size", "modification_time");
+        return refreshed.count();
+      });
+
+      List<String> readFrom = candidateCount == listedCount
+          ? config.extract().roots().stream().map(Object::toString).toList()
+          : paths(candidates);
+      Dataset<Row> toEmbed = Incremental.newContent(hashed(spark, config, readFrom, candidates), knownContent);
+      LongAccumulator done = spark.sparkContext().longAccumulator("transferlake: images embedded");
+      EmbeddingTransformer transformer = new EmbeddingTransformer()
+          .setBackbone(config.backbone(), backboneId)
+          .setEmbedConfig(config.embed())
+          .setModelCacheDir(config.modelCacheDir().toString())
+          .setProgressCounter(done);
+      long total = candidateCount - sameBytes;
+      // Checkpointed, not just cached: the MERGEs below must never trigger a second embedding pass.
+      Dataset<Row> results = stages.run("embed", () -> withProgress(progressOut, "embedding", total, done,
+          () -> transformer.transform(toEmbed).drop("content").localCheckpoint(true)));
+      Dataset<Row> good = results.where(col("error").isNull());
+      Dataset<Row> bad = results.where(col("error").isNotNull());
+      stages.run("merge into features and quarantine", () -> {
+        tables.upsert(LakeTable.FEATURES, good.select(col("path"), lit(backboneId).as("backbone_id"), col("content_sha256"),
+            col("size"), col("modification_time"), col("width"), col("height"), col("label"), col("split"), col("embedding"),
+            size(col("embedding")).as("dim"), lit(runId).as("run_id"), current_timestamp().as("extracted_at")),
+            Map.of("backbone_id", backboneId));
+        tables.insertNew(LakeTable.QUARANTINE, bad.select(col("path"), col("content_sha256"), lit(STAGE).as("stage"),
+            col("size"), col("modification_time"), col("error").as("reason"), col("error_message").as("message"),
+            lit(runId).as("run_id"), current_timestamp().as("at")));
+      });
+      embedded = good.count();
+      refused = bad.count();
+    }
+    candidates.unpersist();
+    listed.unpersist();
+
+    long unchanged = listedCount - candidateCount + sameBytes;
+    counts.put("embedded", embedded);
+    counts.put("quarantined", refused);
+    counts.put("unchanged", unchanged);
+    if (embedded + refused + unchanged != listedCount) {
+      throw TransferlakeException.cannot("reconcile extract " + runId, "listed " + listedCount + " ≠ embedded " + embedded
+          + " + quarantined " + refused + " + unchanged " + unchanged, "This is a bug: report it with the runs table row of " + runId + ".");
+    }
+    return new Result(runId, backboneId, listedCount, embedded, refused, unchanged, stages.timings());
+  }
+
+  /** The candidates' rows with their bytes and content hash, read from {@code paths} (files or roots). */
+  private static Dataset<Row> hashed(SparkSession spark, PipelineConfig config, List<String> paths, Dataset<Row> candidates) {
+    return ImageListing.readContent(spark, paths, config.extract().extensions())
+        .join(candidates, "path")
+        .withColumn("content_sha256", sha2(col("content"), 256));
+  }
+
+  private static List<String> paths(Dataset<Row> rows) {
+    return rows.select("path").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
+  private static scala.collection.Seq<String> seq(String column) {
+    return scala.collection.JavaConverters.asScalaBuffer(List.of(column)).toSeq();
+  }
+
+  /** Runs {@code work} while a console line follows {@code done} (updated as tasks finish). */
+  private static <T> T withProgress(PrintStream out, String what, long total, LongAccumulator done, java.util.function.Supplier<T> work) {
+    Progress progress = out == null ? Progress.silent() : Progress.console(what, total, out);
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "transferlake-progress");
+      thread.setDaemon(true);
+      return thread;
+    });
+    ticker.scheduleAtFixedRate(() -> progress.update(done.value()), 500, 500, TimeUnit.MILLISECONDS);
+    try {
+      return work.get();
+    } finally {
+      ticker.shutdownNow();
+      progress.update(done.value());
+      progress.finish();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package org.transferlake.runs;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.transferlake.config.TransferlakeException;
+
+/**
+ * One writing run per lake at a time: Delta's S3 log store is single-writer. The lock is an object
+ * under the root; one older than the stale limit is taken to be from a crashed run and broken.
+ */
+public final class RunLock implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
+
+  private final FileSystem fs;
+  private final Path path;
+
+  private RunLock(FileSystem fs, Path path) {
+    this.fs = fs;
+    this.path = path;
+  }
+
+  public static Path location(URI root) {
+    return new Path(root.resolve("_transferlake/run.lock"));
+  }
+
+  public static RunLock acquire(FileSystem fs, URI root, String job, String runId, Duration staleAfter) {
+    Path path = location(root);
+    try {
+      for (int attempt = 0; attempt < 2; attempt++) {
+        try (OutputStream out = fs.create(path, false)) {
+          out.write((runId + " " + InetAddress.getLocalHost().getHostName() + " " + Instant.now()).getBytes(StandardCharsets.UTF_8));
+          return new RunLock(fs, path);
+        } catch (FileAlreadyExistsException held) {
+          FileStatus status = fs.getFileStatus(path);
+          Instant since = Instant.ofEpochMilli(status.getModificationTime());
+          String holder = new String(fs.open(path).readAllBytes(), StandardCharsets.UTF_8);
+          if (Duration.between(since, Instant.now()).compareTo(staleAfter) < 0) {
+            throw TransferlakeException.cannot("start " + job, "another run holds the lake lock since " + since + " (" + path + ": " + holder + ")",
+                "Wait for it to finish; if it died, delete " + path + " or wait until it is older than runs.lock-stale-after-minutes.");
+          }
+          LOG.warn("Breaking a stale lake lock from {} ({}): older than {}", since, holder, staleAfter);
+          fs.delete(path, false);
+        }
+      }
+      throw TransferlakeException.cannot("start " + job, "the lake lock " + path + " was taken again while breaking a stale one",
+          "Another run started at the same time: wait for it to finish.");
+    } catch (IOException e) {
+      throw TransferlakeException.cannot("start " + job, "the lake lock " + path + " is not writable (" + e.getMessage() + ")",
+          "Check that the lake is reachable and lake.root is writable.", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      fs.delete(path, false);
+    } catch (IOException e) {
+      LOG.warn("Could not release the lake lock {}: {}; delete it by hand", path, e.getMessage());
+    }
+  }
+}
