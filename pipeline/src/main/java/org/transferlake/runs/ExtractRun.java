@@ -29,6 +29,7 @@ import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.config.TransferlakeException;
 import org.transferlake.embed.EmbeddingTransformer;
+import org.transferlake.image.RejectReason;
 import org.transferlake.lake.Incremental;
 import org.transferlake.lake.Lake;
 import org.transferlake.lake.LakeTable;
@@ -56,6 +57,8 @@ public final class ExtractRun {
       return seconds > 0 ? (embedded + quarantined) / seconds : 0;
     }
   }
+
+  private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   private ExtractRun() {}
 
@@ -148,7 +151,15 @@ public final class ExtractRun {
       Dataset<Row> results = stages.run("embed", () -> withProgress(progressOut, "embedding", total, done,
           () -> transformer.transform(toEmbed).drop("content").localCheckpoint(true)));
       Dataset<Row> good = results.where(col("error").isNull());
-      Dataset<Row> bad = results.where(col("error").isNotNull());
+      // Spark's file sources skip zero-byte files: they never reach the transformer, so refuse them here.
+      Dataset<Row> empty = candidates.where(col("size").equalTo(0))
+          .withColumn("content_sha256", lit(EMPTY_SHA256))
+          .withColumn("error", lit(RejectReason.EMPTY.name()))
+          .withColumn("error_message", lit("the file is empty"));
+      Dataset<Row> bad = results.where(col("error").isNotNull())
+          .select("path", "content_sha256", "size", "modification_time", "error", "error_message")
+          .unionByName(empty.select("path", "content_sha256", "size", "modification_time", "error", "error_message"))
+          .localCheckpoint(true);
       stages.run("merge into features and quarantine", () -> {
         tables.upsert(LakeTable.FEATURES, good.select(col("path"), lit(backboneId).as("backbone_id"), col("content_sha256"),
             col("size"), col("modification_time"), col("width"), col("height"), col("label"), col("split"), col("embedding"),

@@ -1,27 +1,77 @@
 package org.transferlake.source;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.net.URI;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.transferlake.config.TransferlakeException;
 
 /**
- * Lists images with Spark's {@code binaryFile} source: recursive, extensions matched
- * case-insensitively. Listing without the {@code content} column reads no file bytes, so an
- * incremental run pays for the bytes of new files only.
+ * Finds images (extensions matched case-insensitively) and reads their bytes with Spark's
+ * {@code binaryFile} source. Listing reads no bytes, so an incremental run pays for the bytes of
+ * new files only.
  */
 public final class ImageListing {
   private ImageListing() {}
 
-  /** {@code path, size, modification_time} of every image under {@code roots}. */
+  /** The listing's schema. */
+  public static final StructType METADATA = new StructType()
+      .add("path", DataTypes.StringType, false)
+      .add("size", DataTypes.LongType, false)
+      .add("modification_time", DataTypes.TimestampType, false);
+
+  /**
+   * {@code path, size, modification_time} of every image under {@code roots}, listed with the
+   * file system's recursive listing (on S3, flat pages of 1000 keys) and without reading bytes.
+   * Unlike Spark's file sources it keeps zero-byte files, so they can be quarantined rather than
+   * vanish; like them, it skips names starting with {@code _} or {@code .}.
+   */
   public static Dataset<Row> listMetadata(SparkSession spark, List<URI> roots, List<String> extensions) {
-    return load(spark, roots.stream().map(URI::toString).toList(), extensions)
-        .selectExpr("path", "length AS size", "modificationTime AS modification_time");
+    List<Row> rows = new ArrayList<>();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    for (URI root : roots) {
+      Path base = new Path(root);
+      try {
+        FileSystem fs = base.getFileSystem(hadoop);
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(base, true);
+        while (files.hasNext()) {
+          LocatedFileStatus file = files.next();
+          String name = file.getPath().getName();
+          if (file.isFile() && !name.startsWith("_") && !name.startsWith(".") && hasExtension(name, extensions)) {
+            rows.add(RowFactory.create(file.getPath().toString(), file.getLen(), new Timestamp(file.getModificationTime())));
+          }
+        }
+      } catch (FileNotFoundException e) {
+        throw TransferlakeException.cannot("list images", "root " + root + " does not exist",
+            "Check extract.roots (default: <lake.root>images/); run 'transferlake demo-data' for the demo images.");
+      } catch (IOException e) {
+        throw TransferlakeException.cannot("list images", "listing " + root + " failed (" + e.getMessage() + ")",
+            "Check that the lake is reachable and the credentials can list it.", e);
+      }
+    }
+    return spark.createDataFrame(rows, METADATA);
+  }
+
+  private static boolean hasExtension(String name, List<String> extensions) {
+    int dot = name.lastIndexOf('.');
+    return dot >= 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
   /** {@code path, content} of the given files or directories. */

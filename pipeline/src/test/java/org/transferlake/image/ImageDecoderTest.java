@@ -3,15 +3,12 @@ package org.transferlake.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import static org.transferlake.testing.ImageFixtures.fixture;
+import static org.transferlake.testing.ImageFixtures.pngHeaderOnly;
 
 /** Fixtures (pipeline/tools/images/make-fixtures.sh): 3×2 blocks of 16×16 px: red green blue / white black grey. */
 @Tag("unit")
@@ -20,12 +17,6 @@ class ImageDecoderTest {
       {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}},
       {{255, 255, 255}, {0, 0, 0}, {128, 128, 128}}};
   private static final long LIMIT = 50_000_000L;
-
-  static byte[] fixture(String name) throws IOException {
-    try (InputStream in = ImageDecoderTest.class.getResourceAsStream("/org/transferlake/image/" + name)) {
-      return in.readAllBytes();
-    }
-  }
 
   private static int[] pixel(RgbImage image, int x, int y) {
     int i = (y * image.width() + x) * 3;
@@ -116,17 +107,4 @@ class ImageDecoderTest {
         .hasMessageStartingWith("decoding failed: ");
   }
 
-  /** A PNG signature and a valid IHDR chunk declaring {@code width × height}, and nothing else. */
-  static byte[] pngHeaderOnly(int width, int height) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    ByteBuffer ihdr = ByteBuffer.allocate(17);
-    ihdr.put(new byte[] {'I', 'H', 'D', 'R'}).putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-    CRC32 crc = new CRC32();
-    crc.update(ihdr.array());
-    out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
-    out.writeBytes(ihdr.array());
-    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    return out.toByteArray();
-  }
 }
