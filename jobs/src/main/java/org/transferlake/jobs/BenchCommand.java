@@ -3,6 +3,8 @@ package org.transferlake.jobs;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.transferlake.backbone.BackboneBenchmark;
+import org.transferlake.lake.Lake;
+import org.transferlake.runs.ExtractBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Benchmarks that print ratios against a baseline measured in the same run.",
-    subcommands = BenchCommand.BackboneBench.class)
+    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.ExtractBench.class})
 final class BenchCommand {
 
   @Command(name = "backbone", description = "Images/s per batch size with oneDNN off and on, and peak RSS.")
@@ -28,6 +30,21 @@ final class BenchCommand {
     public Integer call() {
       BackboneBenchmark.run(common.loadConfig(), batchSizes, images, spec.commandLine().getOut());
       return 0;
+    }
+  }
+
+  @Command(name = "extract", description = "Plain DJL loop vs our pipeline vs a model per task, on the demo images; incremental re-run.")
+  static final class ExtractBench implements Callable<Integer> {
+    @Mixin CommonOptions common;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (Lake lake = Lake.open(common.loadConfig())) {
+        Summaries.writeDemoData(lake, spec.commandLine().getOut());
+        ExtractBenchmark.run(lake.spark(), lake.config(), spec.commandLine().getOut());
+        return 0;
+      }
     }
   }
 }

@@ -135,12 +135,16 @@ public final class BackboneBenchmark {
     System.out.println("peak_rss_mb=" + peakRssMb());
   }
 
-  /** VmHWM of this process, from /proc (Linux). */
-  static long peakRssMb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+  /** Peak resident memory (VmHWM) of this process in MB, from /proc; -1 where there is none. */
+  public static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
       }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
     }
     return -1;
   }

@@ -22,6 +22,16 @@ public record PipelineConfig(
     DemoConfig demo,
     Map<String, String> effective) {
 
+  /** The same configuration with tables under another warehouse root (image roots stay as they are). */
+  public PipelineConfig withLakeRoot(java.net.URI root) {
+    LakeConfig moved = new LakeConfig(lake.endpoint(), root, lake.region(), lake.pathStyleAccess(), lake.credentials(),
+        lake.embeddedDataDir(), lake.embeddedPort());
+    Map<String, String> shown = new java.util.TreeMap<>(effective);
+    shown.put("lake.root", root.toString());
+    return new PipelineConfig(moved, spark, backbone, modelCacheDir, embed, extract, lockStaleAfterMinutes, demo,
+        java.util.Collections.unmodifiableMap(shown));
+  }
+
   /** The effective configuration as {@code key = value} lines, secrets masked. */
   public String render() {
     StringBuilder out = new StringBuilder();
