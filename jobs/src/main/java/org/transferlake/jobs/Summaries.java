@@ -5,6 +5,8 @@ import java.util.Map;
 import org.transferlake.lake.Lake;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.runs.ExtractRun;
+import org.transferlake.runs.ScoreRun;
+import org.transferlake.runs.TrainRun;
 import org.transferlake.source.DemoData;
 import org.transferlake.source.Progress;
 
@@ -32,6 +34,31 @@ final class Summaries {
     out.printf("  stages (s): %s%n", formatTimings(result.timings()));
     out.println("  tables: " + LakeTable.FEATURES.qualifiedName() + " at " + LakeTable.FEATURES.location(lake.root())
         + ", " + LakeTable.QUARANTINE.qualifiedName() + ", " + LakeTable.RUNS.qualifiedName());
+    out.flush();
+    return result;
+  }
+
+  static TrainRun.Result train(Lake lake, PrintWriter out) {
+    TrainRun.Result result = TrainRun.run(lake.spark(), lake.config());
+    out.printf("Train %s on %s: %d training / %d held-out images (%s)%n", result.runId(), result.backboneId(),
+        result.trainRows(), result.testRows(), result.splitStrategy());
+    for (TrainRun.TrainedHead head : result.heads()) {
+      out.printf(java.util.Locale.ROOT, "  %-42s %-20s test accuracy %.4f  macro-F1 %.4f  log-loss %.4f%n", head.headId(),
+          head.algorithm(), head.metrics().accuracy(), head.metrics().macroF1(), head.metrics().logLoss());
+    }
+    String previous = result.previousChampionAccuracy().isPresent()
+        ? String.format(java.util.Locale.ROOT, " (previous champion on the same held-out set: %.4f)", result.previousChampionAccuracy().getAsDouble())
+        : "";
+    out.printf("  decision: %s; champion %s%s%n", result.decision(), result.championId(), previous);
+    out.flush();
+    return result;
+  }
+
+  static ScoreRun.Result score(Lake lake, java.util.Optional<String> head, java.util.Optional<Map.Entry<String, String>> export, PrintWriter out) {
+    ScoreRun.Result result = ScoreRun.run(lake.spark(), lake.config(), head, export);
+    out.printf("Score %s with %s: %d scored, %d already scored%s%n", result.runId(), result.headId(), result.scored(),
+        result.alreadyScored(), result.exported().map(uri -> "; exported to " + uri).orElse(""));
+    out.println("  table: " + LakeTable.PREDICTIONS.qualifiedName() + " at " + LakeTable.PREDICTIONS.location(lake.root()));
     out.flush();
     return result;
   }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "transferlake 0.1.0",
     description = "Transfer learning at data-lake scale: frozen backbones on Spark, embeddings in Delta.",
-    subcommands = {ConfigCommand.class, LakeCommand.class, DemoDataCommand.class, ExtractCommand.class, BackboneCommand.class, BenchCommand.class, DemoCommand.class})
+    subcommands = {ConfigCommand.class, LakeCommand.class, DemoDataCommand.class, ExtractCommand.class, TrainCommand.class, ScoreCommand.class, HeadsCommand.class, BackboneCommand.class, BenchCommand.class, DemoCommand.class})
 public final class TransferlakeCli {
   static final int EXIT_FAILED = 1;
   static final int EXIT_INVALID_CONFIG = 2;

@@ -95,6 +95,17 @@ public final class Backbone implements AutoCloseable {
     }
   }
 
+  /**
+   * Localizes and loads the backbone once on this machine (so a model that cannot load fails now,
+   * before any Spark job) and returns its id.
+   */
+  public static String resolveId(BackboneSpec spec, java.nio.file.Path cacheDir, org.apache.hadoop.conf.Configuration hadoop) {
+    ModelStore.LocalModel local = new ModelStore(cacheDir, hadoop).localize(spec);
+    try (Backbone ignored = load(spec, local, Device.cpu())) {
+      return local.backboneId();
+    }
+  }
+
   private static String pick(BackboneSpec spec, String what, PairList<String, Shape> tensors, String wanted, String key) {
     if (tensors == null || tensors.isEmpty()) {
       throw ModelStore.cannot(spec, "signature " + spec.signature() + " has no " + what + "s",

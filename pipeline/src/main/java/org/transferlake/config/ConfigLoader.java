@@ -146,8 +146,25 @@ public final class ConfigLoader {
     Path modelCacheDir = cacheDir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "transferlake-models") : Path.of(cacheDir);
     EmbedConfig embed = new EmbedConfig(
         s.intBetween("embed.batch-size", 1, 1024), s.oneOf("embed.device", DeviceMode.class), s.longBetween("embed.max-pixels", 1, Long.MAX_VALUE));
-    return new PipelineConfig(lake, spark, backbone(s), modelCacheDir, embed, extract(s, lake),
+    return new PipelineConfig(lake, spark, backbone(s), modelCacheDir, embed, extract(s, lake), heads(s),
         s.intBetween("runs.lock-stale-after-minutes", 1, 10_080), demo, Collections.unmodifiableMap(effective(s.config())));
+  }
+
+  private static HeadsConfig heads(Settings s) {
+    List<String> algorithms = s.stringList("heads.algorithms");
+    if (algorithms.isEmpty() || !HeadsConfig.ALGORITHMS.containsAll(algorithms)) {
+      throw s.invalid("heads.algorithms", "a non-empty list from " + HeadsConfig.ALGORITHMS, algorithms);
+    }
+    List<Double> regParams = s.doubleList("heads.logistic-regression.reg-params");
+    if (regParams.isEmpty() || regParams.stream().anyMatch(v -> v < 0)) {
+      throw s.invalid("heads.logistic-regression.reg-params", "a non-empty list of values >= 0", regParams);
+    }
+    List<Integer> hidden = s.intList("heads.mlp.hidden-layers", -1, 1, 100_000);
+    double testFraction = s.doubleBetween("heads.test-fraction", 0.01, 0.9);
+    return new HeadsConfig(List.copyOf(algorithms), testFraction, s.longValue("heads.seed"),
+        s.intBetween("heads.min-examples-per-class", 1, 1_000_000), List.copyOf(regParams), List.copyOf(hidden),
+        s.intBetween("heads.mlp.max-iter", 1, 100_000), s.doubleBetween("heads.promotion-margin", 0, 1),
+        s.intBetween("score.top-k", 1, 1000));
   }
 
   private static ExtractConfig extract(Settings s, LakeConfig lake) {

@@ -18,6 +18,7 @@ public record PipelineConfig(
     Path modelCacheDir,
     EmbedConfig embed,
     ExtractConfig extract,
+    HeadsConfig heads,
     int lockStaleAfterMinutes,
     DemoConfig demo,
     Map<String, String> effective) {
@@ -28,7 +29,7 @@ public record PipelineConfig(
         lake.embeddedDataDir(), lake.embeddedPort());
     Map<String, String> shown = new java.util.TreeMap<>(effective);
     shown.put("lake.root", root.toString());
-    return new PipelineConfig(moved, spark, backbone, modelCacheDir, embed, extract, lockStaleAfterMinutes, demo,
+    return new PipelineConfig(moved, spark, backbone, modelCacheDir, embed, extract, heads, lockStaleAfterMinutes, demo,
         java.util.Collections.unmodifiableMap(shown));
   }
 

@@ -57,6 +57,27 @@ final class Settings {
     }
   }
 
+  java.util.List<Double> doubleList(String key) {
+    try {
+      return config.getDoubleList(key);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(key, "a list of numbers", config.getValue(key).unwrapped());
+    }
+  }
+
+  double doubleBetween(String key, double min, double max) {
+    double value;
+    try {
+      value = config.getDouble(key);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(key, "a number between " + min + " and " + max, config.getValue(key).unwrapped());
+    }
+    if (value < min || value > max) {
+      throw invalid(key, "between " + min + " and " + max, value);
+    }
+    return value;
+  }
+
   long longBetween(String key, long min, long max) {
     long value = longValue(key);
     if (value < min || value > max) {
@@ -78,16 +99,16 @@ final class Settings {
     return (int) value;
   }
 
-  /** A list of exactly {@code size} integers, each between {@code min} and {@code max}. */
+  /** A list of exactly {@code size} (any size when negative) integers, each between {@code min} and {@code max}. */
   java.util.List<Integer> intList(String key, int size, int min, int max) {
-    String expectation = "a list of " + size + " integers between " + min + " and " + max;
+    String expectation = "a list of " + (size < 0 ? "" : size + " ") + "integers between " + min + " and " + max;
     java.util.List<Integer> values;
     try {
       values = config.getIntList(key);
     } catch (ConfigException.WrongType e) {
       throw invalid(key, expectation, config.getValue(key).unwrapped());
     }
-    if (values.size() != size || values.stream().anyMatch(v -> v < min || v > max)) {
+    if ((size >= 0 && values.size() != size) || values.stream().anyMatch(v -> v < min || v > max)) {
       throw invalid(key, expectation, values);
     }
     return values;

@@ -3,7 +3,6 @@ package org.transferlake.embed;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -24,7 +23,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.transferlake.backbone.Backbone;
-import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.DeviceMode;
 import org.transferlake.config.EmbedConfig;
@@ -300,11 +298,7 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
     String id = $(backboneId);
     String cacheDir = $(modelCacheDir);
     if (id.isEmpty()) {
-      Configuration hadoop = dataset.sparkSession().sparkContext().hadoopConfiguration();
-      ModelStore.LocalModel local = new ModelStore(resolveCacheDir(cacheDir), hadoop).localize(spec);
-      try (Backbone ignored = Backbone.load(spec, local, ai.djl.Device.cpu())) {
-        id = local.backboneId();
-      }
+      id = Backbone.resolveId(spec, resolveCacheDir(cacheDir), dataset.sparkSession().sparkContext().hadoopConfiguration());
     }
     EmbedPartition partition = new EmbedPartition(spec, id, cacheDir, (Integer) $(batchSize),
         DeviceMode.valueOf($(device).toUpperCase(Locale.ROOT)), (Long) $(maxPixels),

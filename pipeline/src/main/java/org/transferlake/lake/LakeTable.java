@@ -16,6 +16,18 @@ public enum LakeTable {
       "path STRING NOT NULL, content_sha256 STRING NOT NULL, stage STRING NOT NULL, size BIGINT, modification_time TIMESTAMP, "
           + "reason STRING, message STRING, run_id STRING, at TIMESTAMP",
       List.of("path", "content_sha256", "stage"), List.of()),
+  /** Every trained head, its held-out metrics, where its model is, and its status. */
+  HEADS("heads",
+      "head_id STRING NOT NULL, backbone_id STRING, algorithm STRING, params MAP<STRING, STRING>, train_rows BIGINT, "
+          + "test_rows BIGINT, accuracy DOUBLE, macro_f1 DOUBLE, log_loss DOUBLE, "
+          + "per_class ARRAY<STRUCT<label: STRING, precision: DOUBLE, recall: DOUBLE, support: BIGINT>>, labels ARRAY<STRING>, "
+          + "confusion ARRAY<ARRAY<BIGINT>>, model_uri STRING, status STRING, created_at TIMESTAMP, promoted_at TIMESTAMP, run_id STRING",
+      List.of("head_id"), List.of()),
+  /** One prediction per image and head. */
+  PREDICTIONS("predictions",
+      "path STRING NOT NULL, head_id STRING NOT NULL, content_sha256 STRING, label STRING, probability DOUBLE, "
+          + "top_k ARRAY<STRUCT<label: STRING, probability: DOUBLE>>, run_id STRING, scored_at TIMESTAMP",
+      List.of("path", "head_id"), List.of()),
   /** One row per job run: counts, timings, status, effective config. */
   RUNS("runs",
       "run_id STRING NOT NULL, job STRING, started_at TIMESTAMP, ended_at TIMESTAMP, status STRING, counts MAP<STRING, BIGINT>, "

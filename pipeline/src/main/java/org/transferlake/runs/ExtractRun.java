@@ -7,11 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
 
-import ai.djl.Device;
 import java.io.PrintStream;
-import java.net.URI;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -25,7 +21,6 @@ import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transferlake.backbone.Backbone;
-import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.config.TransferlakeException;
 import org.transferlake.embed.EmbeddingTransformer;
@@ -68,34 +63,14 @@ public final class ExtractRun {
    * @param progressOut where the progress line goes (null: none)
    */
   public static Result run(SparkSession spark, PipelineConfig config, PrintStream progressOut) {
-    URI root = config.lake().root();
-    Tables tables = new Tables(spark, root);
-    String runId = RunLog.newRunId("extract");
-    try (RunLock lock = RunLock.acquire(Lake.fileSystem(spark, root), root, "extract", runId,
-        Duration.ofMinutes(config.lockStaleAfterMinutes()))) {
-      RunLog.Run run = new RunLog(spark, tables).start(runId, "extract", config);
-      Stages stages = new Stages(spark.sparkContext(), "extract", 6);
-      Map<String, Long> counts = new LinkedHashMap<>();
-      try {
-        Result result = extract(spark, config, tables, runId, stages, counts, progressOut);
-        run.succeed(counts, stages.timings());
-        return result;
-      } catch (RuntimeException e) {
-        run.fail(counts, stages.timings(), e);
-        throw e;
-      }
-    }
+    return JobRun.execute(spark, config, "extract", 6,
+        (runId, tables, stages, counts) -> extract(spark, config, tables, runId, stages, counts, progressOut));
   }
 
   private static Result extract(SparkSession spark, PipelineConfig config, Tables tables, String runId, Stages stages,
       Map<String, Long> counts, PrintStream progressOut) {
-    String backboneId = stages.run("resolve backbone", () -> {
-      ModelStore.LocalModel local = new ModelStore(config.modelCacheDir(), spark.sparkContext().hadoopConfiguration())
-          .localize(config.backbone());
-      try (Backbone ignored = Backbone.load(config.backbone(), local, Device.cpu())) {
-        return local.backboneId();
-      }
-    });
+    String backboneId = stages.run("resolve backbone", () ->
+        Backbone.resolveId(config.backbone(), config.modelCacheDir(), spark.sparkContext().hadoopConfiguration()));
 
     Dataset<Row> listing = ImageListing.listMetadata(spark, config.extract().roots(), config.extract().extensions());
     Dataset<Row> listed = (config.extract().labels().isEmpty()
