@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
 
 import java.util.List;
 import java.util.Map;
@@ -63,8 +64,10 @@ public final class ScoreRun {
       long total = features.count();
       counts.put("already_scored", total - count);
       Optional<String> exported = export.map(target -> stages.run("export", () -> {
-        tables.read(LakeTable.PREDICTIONS).where(col("head_id").equalTo(id)).write().mode("overwrite")
-            .format(target.getValue()).option("header", "true").save(target.getKey());
+        Dataset<Row> rows = tables.read(LakeTable.PREDICTIONS).where(col("head_id").equalTo(id));
+        // CSV has no nested types: top_k goes as a JSON string there.
+        Dataset<Row> flat = target.getValue().equals("csv") ? rows.withColumn("top_k", to_json(col("top_k"))) : rows;
+        flat.write().mode("overwrite").format(target.getValue()).option("header", "true").save(target.getKey());
         return target.getKey();
       }));
       return new Result(runId, id, count, total - count, exported);
