@@ -3,6 +3,7 @@ package org.transferlake.jobs;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.transferlake.backbone.BackboneBenchmark;
+import org.transferlake.heads.AccuracyBenchmark;
 import org.transferlake.lake.Lake;
 import org.transferlake.runs.ExtractBenchmark;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Benchmarks that print ratios against a baseline measured in the same run.",
-    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.ExtractBench.class})
+    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.ExtractBench.class, BenchCommand.AccuracyBench.class})
 final class BenchCommand {
 
   @Command(name = "backbone", description = "Images/s per batch size with oneDNN off and on, and peak RSS.")
@@ -30,6 +31,24 @@ final class BenchCommand {
     public Integer call() {
       BackboneBenchmark.run(common.loadConfig(), batchSizes, images, spec.commandLine().getOut());
       return 0;
+    }
+  }
+
+  @Command(name = "accuracy", description = "Fashion-MNIST test accuracy: heads on frozen embeddings vs on raw pixels, per label budget.")
+  static final class AccuracyBench implements Callable<Integer> {
+    @Mixin CommonOptions common;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--budgets", split = ",", defaultValue = "10,100,1000,0",
+        description = "Labels per class; 0 = all (default: ${DEFAULT-VALUE}).")
+    List<Integer> budgets;
+
+    @Override
+    public Integer call() {
+      try (Lake lake = Lake.open(common.loadConfig())) {
+        AccuracyBenchmark.run(lake.spark(), lake.config(), budgets, spec.commandLine().getOut());
+        return 0;
+      }
     }
   }
 
