@@ -6,17 +6,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A console progress line: {@code <what>: done/total (pct) at N/s}, redrawn in place at most a few
- * times a second. Thread-safe; {@link #silent()} for callers that want no output.
+ * times a second on a terminal; in logs (no console: cron, schedulers, CI) one plain line every
+ * few seconds instead. Thread-safe; {@link #silent()} for callers that want no output.
  */
 public final class Progress {
   private static final long REDRAW_NANOS = 250_000_000L;
+  private static final long LOG_LINE_NANOS = 10_000_000_000L;
+  private static final boolean INTERACTIVE = System.console() != null;
 
   private final String what;
   private final long total;
   private final PrintStream out;
   private final long startNanos = System.nanoTime();
   private final AtomicLong done = new AtomicLong();
-  private final AtomicLong lastDrawNanos = new AtomicLong();
+  private final AtomicLong lastDrawNanos = new AtomicLong(System.nanoTime());
 
   private Progress(String what, long total, PrintStream out) {
     this.what = what;
@@ -47,8 +50,9 @@ public final class Progress {
   private void draw(long current) {
     long now = System.nanoTime();
     long last = lastDrawNanos.get();
-    if (out != null && (current == total || now - last > REDRAW_NANOS) && lastDrawNanos.compareAndSet(last, now)) {
-      out.print("\r" + line(current, now));
+    long interval = INTERACTIVE ? REDRAW_NANOS : LOG_LINE_NANOS;
+    if (out != null && now - last > interval && lastDrawNanos.compareAndSet(last, now)) {
+      out.print(INTERACTIVE ? "\r" + line(current, now) : line(current, now).strip() + "\n");
       out.flush();
     }
   }
@@ -56,7 +60,7 @@ public final class Progress {
   /** Ends the line; call once when the work is over. */
   public void finish() {
     if (out != null) {
-      out.println("\r" + line(done.get(), System.nanoTime()));
+      out.println((INTERACTIVE ? "\r" : "") + line(done.get(), System.nanoTime()).strip());
     }
   }
 

@@ -165,6 +165,29 @@ class HeadsAndScoringTest {
 
   @Test
   @Order(5)
+  void everyNotebookQueryRuns() throws Exception {
+    tables.ensure(LakeTable.QUARANTINE);
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + LakeTable.DATABASE);
+    for (LakeTable table : LakeTable.values()) {
+      // This test's lake, under the names the notebook uses.
+      spark.sql("DROP TABLE IF EXISTS " + table.qualifiedName());
+      spark.sql("CREATE TABLE " + table.qualifiedName() + " USING delta LOCATION '" + table.location(root) + "'");
+    }
+    String notebook = java.nio.file.Files.readString(Path.of("../notebooks/lake-tour.sql"));
+    List<String> statements = java.util.Arrays.stream(notebook.split(";\\s*\\n"))
+        .map(block -> block.lines().filter(line -> !line.strip().startsWith("--")).collect(java.util.stream.Collectors.joining("\n")).strip())
+        .filter(statement -> !statement.isEmpty())
+        .toList();
+    assertThat(statements).hasSize(10);
+    List<Integer> rowCounts = statements.stream().map(statement -> spark.sql(statement).collectAsList().size()).toList();
+    assertThat(rowCounts.get(0)).as("images per split and label").isEqualTo(6);
+    assertThat(rowCounts.get(4)).as("heads").isEqualTo(2);
+    assertThat(rowCounts.get(6)).as("truth x predicted: a perfect champion").isEqualTo(3);
+    assertThat(rowCounts.get(9)).isEqualTo(1);
+  }
+
+  @Test
+  @Order(6)
   void tooFewClassesOrExamplesAreRefused() {
     HeadsConfig heads = config.heads();
     Dataset<Row> oneClass = features(2000, 5, 2).where("label = 'star'");
@@ -179,7 +202,7 @@ class HeadsAndScoringTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void withoutGivenSplitsTheHeldOutSetIsStratifiedAndSeeded() {
     Dataset<Row> unsplit = features(4000, 20, 0).drop("split").withColumn("split", org.apache.spark.sql.functions.lit(null).cast("string"));
     HeadTrainer.Split a = HeadTrainer.split(unsplit, config.heads());
