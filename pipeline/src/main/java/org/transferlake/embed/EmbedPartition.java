@@ -53,7 +53,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
     }
     Device chosen = DeviceChoice.choose(device, assignedGpus());
     Backbone backbone = ExecutorModels.acquire(spec, backboneId, EmbeddingTransformer.resolveCacheDir(cacheDir),
-        SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()), chosen);
+        () -> SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()), chosen);
     Backbone.Embedder embedder = backbone.newEmbedder();
     TaskContext task = TaskContext.get();
     if (task != null) {

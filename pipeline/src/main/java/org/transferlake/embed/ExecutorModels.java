@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,9 @@ public final class ExecutorModels {
    * The shared backbone, loading it on first use in this JVM.
    *
    * @param expectedId the id the driver computed; a local copy must have exactly this content
+   * @param hadoop the file system settings, built only when a load is needed (it parses XML)
    */
-  public static Backbone acquire(BackboneSpec spec, String expectedId, Path cacheDir, Configuration hadoop, Device device) {
+  public static Backbone acquire(BackboneSpec spec, String expectedId, Path cacheDir, Supplier<Configuration> hadoop, Device device) {
     String key = expectedId + "|" + device;
     Backbone loaded = MODELS.get(key);
     if (loaded != null) {
@@ -42,7 +44,7 @@ public final class ExecutorModels {
     synchronized (ExecutorModels.class) {
       return MODELS.computeIfAbsent(key, ignored -> {
         long start = System.nanoTime();
-        ModelStore.LocalModel local = new ModelStore(cacheDir, hadoop).localize(spec, Optional.of(expectedId));
+        ModelStore.LocalModel local = new ModelStore(cacheDir, hadoop.get()).localize(spec, Optional.of(expectedId));
         Backbone backbone = Backbone.load(spec, local, device);
         int loads = LOADS.incrementAndGet();
         LOG.info("Loaded backbone {} on {} in {} ms (load #{} in this JVM)", expectedId, device,
