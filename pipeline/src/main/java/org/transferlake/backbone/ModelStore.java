@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;

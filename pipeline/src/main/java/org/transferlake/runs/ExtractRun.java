@@ -26,7 +26,6 @@ import org.transferlake.config.TransferlakeException;
 import org.transferlake.embed.EmbeddingTransformer;
 import org.transferlake.image.RejectReason;
 import org.transferlake.lake.Incremental;
-import org.transferlake.lake.Lake;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.lake.Tables;
 import org.transferlake.source.ImageListing;
@@ -43,7 +42,7 @@ public final class ExtractRun {
   private static final Logger LOG = LoggerFactory.getLogger(ExtractRun.class);
   static final String STAGE = "embed";
 
-  /** What a run did; {@code embedSeconds} is the time of the embedding stage alone. */
+  /** What a run did; {@code timings} holds each step's seconds, by step name. */
   public record Result(String runId, String backboneId, long listed, long embedded, long quarantined, long unchanged,
       Map<String, Double> timings) {
     /** Images embedded or refused per second of the embedding stage. */

@@ -23,7 +23,6 @@ import org.transferlake.heads.HeadRegistry;
 import org.transferlake.heads.HeadTrainer;
 import org.transferlake.lake.Incremental;
 import org.transferlake.lake.LakeTable;
-import org.transferlake.lake.Tables;
 
 /**
  * {@code transferlake score}: predicts, with the champion (or a chosen head), every feature row this
