@@ -1,6 +1,7 @@
 package org.transferlake.runs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sha2;
 
 import ai.djl.Device;
 import java.io.PrintWriter;
@@ -37,7 +38,7 @@ import org.transferlake.source.ImageListing;
 public final class ExtractBenchmark {
   /** The numbers, images per second unless named otherwise. */
   public record Report(long images, double plainLoop, double pipelineEndToEnd, double pipelineEmbedStage, double naive,
-      double firstRunSeconds, double rerunSeconds, long peakRssMb) {}
+      double readAndHash, double firstRunSeconds, double rerunSeconds, long peakRssMb) {}
 
   private ExtractBenchmark() {}
 
@@ -57,6 +58,12 @@ public final class ExtractBenchmark {
     out.flush();
     double plain = plainLoop(config, bytes);
 
+    out.println("(e) reading and hashing the objects alone ...");
+    out.flush();
+    long readStart = System.nanoTime();
+    long read = ImageListing.readContent(spark, roots, config.extract().extensions()).select(sha2(col("content"), 256)).count();
+    double readAndHash = read / ((System.nanoTime() - readStart) / 1e9);
+
     out.println("(c) naive: model loaded per task, one image per call ...");
     out.flush();
     double naive = naive(spark, config, roots);
@@ -73,7 +80,7 @@ public final class ExtractBenchmark {
     double rerunSeconds = (System.nanoTime() - start) / 1e9;
 
     Report report = new Report(first.embedded() + first.quarantined(), plain, first.listed() / firstSeconds,
-        first.imagesPerSecond(), naive, firstSeconds, rerunSeconds, BackboneBenchmark.peakRssMb());
+        first.imagesPerSecond(), naive, readAndHash, firstSeconds, rerunSeconds, BackboneBenchmark.peakRssMb());
     print(report, config, out);
     return report;
   }
@@ -86,6 +93,7 @@ public final class ExtractBenchmark {
     out.printf(Locale.ROOT, "%-58s %10.1f %8.2f%n", "(b) pipeline, embed stage only", r.pipelineEmbedStage(), r.pipelineEmbedStage() / r.plainLoop());
     out.printf(Locale.ROOT, "%-58s %10.1f %8.2f%n", "(b) pipeline end to end: list, read, embed, MERGE, runs", r.pipelineEndToEnd(), r.pipelineEndToEnd() / r.plainLoop());
     out.printf(Locale.ROOT, "%-58s %10.1f %8.2f%n", "(c) naive: model per task, batch 1", r.naive(), r.naive() / r.plainLoop());
+    out.printf(Locale.ROOT, "%-58s %10.1f %8.2f%n", "(e) for reference: read + SHA-256 of the objects over s3a only", r.readAndHash(), r.readAndHash() / r.plainLoop());
     out.printf(Locale.ROOT, "(b) end to end / (c) naive: %.2f%n", r.pipelineEndToEnd() / r.naive());
     out.printf(Locale.ROOT, "(d) re-run with nothing new: %.1f s = %.0f%% of the first run (%.1f s)%n", r.rerunSeconds(),
         100 * r.rerunSeconds() / r.firstRunSeconds(), r.firstRunSeconds());
