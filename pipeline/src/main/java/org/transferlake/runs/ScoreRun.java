@@ -33,6 +33,8 @@ public final class ScoreRun {
   /** What a run did; {@code exported} is where the latest predictions were written, if asked. */
   public record Result(String runId, String headId, long scored, long alreadyScored, Optional<String> exported) {}
 
+  private static final List<String> EXPORT_FORMATS = List.of("csv", "parquet", "json");
+
   private ScoreRun() {}
 
   /**
@@ -40,6 +42,12 @@ public final class ScoreRun {
    * @param export optional {@code (path, format)} to write this head's predictions to: csv, parquet, json
    */
   public static Result run(SparkSession spark, PipelineConfig config, Optional<String> headId, Optional<Map.Entry<String, String>> export) {
+    export.ifPresent(target -> {
+      if (!EXPORT_FORMATS.contains(target.getValue())) {
+        throw TransferlakeException.cannot("export predictions", "format " + target.getValue() + " is not one of " + EXPORT_FORMATS,
+            "Pass --format csv, parquet or json.");
+      }
+    });
     return JobRun.execute(spark, config, "score", 4, (runId, tables, stages, counts) -> {
       HeadRegistry registry = new HeadRegistry(spark, tables);
       Row head = stages.run("pick the head", () -> headId.isPresent()
@@ -53,11 +61,11 @@ public final class ScoreRun {
       Dataset<Row> scored = tables.snapshot(LakeTable.PREDICTIONS).where(col("head_id").equalTo(id));
       Dataset<Row> toScore = Incremental.newContent(features, scored);
       PipelineModel model = PipelineModel.load(head.getAs("model_uri"));
-      Dataset<Row> predictions = predict(model, toScore, config.heads().topK())
+      Dataset<Row> predictions = stages.run("predict", () -> predict(model, toScore, config.heads().topK())
           .withColumn("head_id", lit(id)).withColumn("run_id", lit(runId)).withColumn("scored_at", current_timestamp())
           .select("path", "head_id", "content_sha256", "label", "probability", "top_k", "run_id", "scored_at")
-          .localCheckpoint(true);
-      long count = stages.run("predict", predictions::count);
+          .localCheckpoint(true));
+      long count = predictions.count();
       stages.run("merge into predictions", () -> tables.upsert(LakeTable.PREDICTIONS, predictions, Map.of()));
       counts.put("scored", count);
       long total = features.count();

@@ -141,6 +141,8 @@ class HeadsAndScoringTest {
     assertThat(count("SELECT count(DISTINCT path) FROM PREDICTIONS")).isEqualTo(126);
     assertThat(count("SELECT count(*) FROM PREDICTIONS WHERE size(top_k) = 3 AND top_k[0].label = label")).isEqualTo(126);
     assertThat(spark.read().option("header", "true").csv(export.toString()).count()).isEqualTo(126);
+    assertThatThrownBy(() -> ScoreRun.run(spark, config, Optional.empty(), Optional.of(Map.entry(export.toUri().toString(), "xml"))))
+        .hasMessage("Cannot export predictions: format xml is not one of [csv, parquet, json]. Pass --format csv, parquet or json.");
   }
 
   @Test
