@@ -2,7 +2,6 @@ package org.transferlake.heads;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -70,9 +69,5 @@ public record HeadMetrics(
       out.add(new Object[] {labels.get(c), precision[c], recall[c], support[c]});
     }
     return out;
-  }
-
-  public Map<String, Double> summary() {
-    return Map.of("accuracy", accuracy, "macro_f1", macroF1, "log_loss", logLoss);
   }
 }

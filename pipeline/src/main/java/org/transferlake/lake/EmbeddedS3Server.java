@@ -102,10 +102,6 @@ public final class EmbeddedS3Server implements AutoCloseable {
     return dataDir.resolve("credentials.properties");
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** Blocks until the server exits (for {@code lake serve}). */
   public int awaitExit() throws InterruptedException {
     return process.waitFor();

@@ -22,13 +22,11 @@ public final class Lake implements AutoCloseable {
 
   private final PipelineConfig config;
   private final Optional<EmbeddedS3Server> server;
-  private final LakeConnection connection;
   private final SparkSession spark;
 
-  private Lake(PipelineConfig config, Optional<EmbeddedS3Server> server, LakeConnection connection, SparkSession spark) {
+  private Lake(PipelineConfig config, Optional<EmbeddedS3Server> server, SparkSession spark) {
     this.config = config;
     this.server = server;
-    this.connection = connection;
     this.spark = spark;
   }
 
@@ -43,7 +41,7 @@ public final class Lake implements AutoCloseable {
       SparkSession spark = SparkSession.builder().config(sparkConf(config, connection)).getOrCreate();
       LOG.info("Lake root {} (Spark {} on {})", config.lake().root(), spark.version(), spark.sparkContext().master());
       new Tables(spark, config.lake().root()).registerExisting();
-      return new Lake(config, server, connection, spark);
+      return new Lake(config, server, spark);
     } catch (RuntimeException e) {
       server.ifPresent(EmbeddedS3Server::close);
       throw e;
@@ -93,10 +91,6 @@ public final class Lake implements AutoCloseable {
   /** The embedded server, when this lake started one. */
   public Optional<EmbeddedS3Server> server() {
     return server;
-  }
-
-  public LakeConnection connection() {
-    return connection;
   }
 
   /** The Hadoop file system of the warehouse root, configured as Spark sees it. */

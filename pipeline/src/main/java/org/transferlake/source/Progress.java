@@ -64,10 +64,6 @@ public final class Progress {
     }
   }
 
-  public long done() {
-    return done.get();
-  }
-
   private String line(long current, long now) {
     double seconds = Math.max(1e-9, (now - startNanos) / 1e9);
     double percent = total == 0 ? 100.0 : 100.0 * current / total;
