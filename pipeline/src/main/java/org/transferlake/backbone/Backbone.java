@@ -18,6 +18,8 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.tensorflow.proto.SavedModel;
 import org.transferlake.config.BackboneSpec;
+import org.transferlake.image.Resizer;
+import org.transferlake.image.RgbImage;
 import org.transferlake.config.TransferlakeException;
 
 /**
@@ -100,10 +102,14 @@ public final class Backbone implements AutoCloseable {
    * before any Spark job) and returns its id.
    */
   public static String resolveId(BackboneSpec spec, java.nio.file.Path cacheDir, org.apache.hadoop.conf.Configuration hadoop) {
-    ModelStore.LocalModel local = new ModelStore(cacheDir, hadoop).localize(spec);
-    try (Backbone ignored = load(spec, local, Device.cpu())) {
-      return local.backboneId();
+    try (Backbone backbone = open(spec, cacheDir, hadoop, Device.cpu())) {
+      return backbone.id();
     }
+  }
+
+  /** Localizes the backbone into {@code cacheDir} (once per machine) and loads it. */
+  public static Backbone open(BackboneSpec spec, java.nio.file.Path cacheDir, org.apache.hadoop.conf.Configuration hadoop, Device device) {
+    return load(spec, new ModelStore(cacheDir, hadoop).localize(spec), device);
   }
 
   private static String pick(BackboneSpec spec, String what, PairList<String, Shape> tensors, String wanted, String key) {
@@ -157,6 +163,14 @@ public final class Backbone implements AutoCloseable {
   /** Floats per preprocessed image: H × W × 3. */
   public int imageSize() {
     return spec.inputHeight() * spec.inputWidth() * 3;
+  }
+
+  /**
+   * Resizes {@code image} to the input size and writes its preprocessed floats into image slot
+   * {@code slot} of {@code batch}.
+   */
+  public void prepare(RgbImage image, float[] batch, int slot) {
+    spec.preprocessing().apply(Resizer.resize(image, spec.inputWidth(), spec.inputHeight()).rgb(), batch, slot * imageSize());
   }
 
   /** A new embedder for the calling thread. */

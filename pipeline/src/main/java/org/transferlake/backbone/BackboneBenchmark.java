@@ -107,8 +107,7 @@ public final class BackboneBenchmark {
       overrides.put(pair[0], pair[1]);
     }
     PipelineConfig config = ConfigLoader.load(null, overrides, Map.of());
-    ModelStore store = new ModelStore(config.modelCacheDir(), new Configuration());
-    try (Backbone backbone = Backbone.load(config.backbone(), store.localize(config.backbone()), Device.cpu());
+    try (Backbone backbone = Backbone.open(config.backbone(), config.modelCacheDir(), new Configuration(), Device.cpu());
         Backbone.Embedder embedder = backbone.newEmbedder()) {
       int maxBatch = 1;
       for (String size : args[1].split(",")) {

@@ -18,7 +18,6 @@ import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.DeviceMode;
 import org.transferlake.image.ImageDecoder;
 import org.transferlake.image.ImageRejectedException;
-import org.transferlake.image.Resizer;
 import org.transferlake.image.RgbImage;
 
 /** What one task runs: the shared backbone, and an iterator that embeds its rows batch by batch. */
@@ -120,8 +119,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
           RgbImage image = ImageDecoder.decode((byte[]) row.get(inputIndex), maxPixels);
           result[1] = image.width();
           result[2] = image.height();
-          spec.preprocessing().apply(Resizer.resize(image, spec.inputWidth(), spec.inputHeight()).rgb(), inputs,
-              decoded * backbone.imageSize());
+          backbone.prepare(image, inputs, decoded);
           slotOf[batch.size()] = decoded++;
         } catch (ImageRejectedException e) {
           result[3] = e.reason().name();

@@ -17,9 +17,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.transferlake.backbone.Backbone;
-import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.PipelineConfig;
-import org.transferlake.image.Resizer;
 import org.transferlake.image.RgbImage;
 import org.transferlake.source.FashionMnist;
 import org.transferlake.source.Progress;
@@ -115,9 +113,8 @@ public final class AccuracyBenchmark {
   /** Embeds with the configured backbone (grey → RGB, resized as the pipeline does) and keeps raw pixels /255. */
   private static void embed(PipelineConfig config, FashionMnist.Split split, String name, List<Integer> indices,
       Map<String, float[]> frozen, Map<String, float[]> raw) {
-    ModelStore store = new ModelStore(config.modelCacheDir(), new org.apache.hadoop.conf.Configuration());
     Progress progress = Progress.console("embedding " + name, indices.size(), System.err);
-    try (Backbone backbone = Backbone.load(config.backbone(), store.localize(config.backbone()), Device.cpu());
+    try (Backbone backbone = Backbone.open(config.backbone(), config.modelCacheDir(), new org.apache.hadoop.conf.Configuration(), Device.cpu());
         Backbone.Embedder embedder = backbone.newEmbedder()) {
       int batch = config.embed().batchSize();
       float[] inputs = new float[batch * backbone.imageSize()];
@@ -132,8 +129,7 @@ public final class AccuracyBenchmark {
             pixels[p] = (grey[p] & 0xFF) / 255f;
           }
           raw.put(key(split, name, indices.get(start + j)), pixels);
-          RgbImage image = Resizer.resize(new RgbImage(split.cols(), split.rows(), rgb), config.backbone().inputWidth(), config.backbone().inputHeight());
-          config.backbone().preprocessing().apply(image.rgb(), inputs, j * backbone.imageSize());
+          backbone.prepare(new RgbImage(split.cols(), split.rows(), rgb), inputs, j);
         }
         float[][] embeddings = embedder.embed(inputs, count);
         for (int j = 0; j < count; j++) {

@@ -19,7 +19,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.backbone.BackboneBenchmark;
-import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.config.TransferlakeException;
@@ -103,8 +102,8 @@ public final class ExtractBenchmark {
 
   private static double plainLoop(PipelineConfig config, List<byte[]> images) {
     BackboneSpec spec = config.backbone();
-    ModelStore store = new ModelStore(config.modelCacheDir(), new org.apache.hadoop.conf.Configuration());
-    try (Backbone backbone = Backbone.load(spec, store.localize(spec), Device.cpu()); Backbone.Embedder embedder = backbone.newEmbedder()) {
+    try (Backbone backbone = Backbone.open(spec, config.modelCacheDir(), new org.apache.hadoop.conf.Configuration(), Device.cpu());
+        Backbone.Embedder embedder = backbone.newEmbedder()) {
       List<RgbImage> decoded = new ArrayList<>();
       for (byte[] image : images) {
         try {
@@ -120,7 +119,7 @@ public final class ExtractBenchmark {
       for (int i = 0; i < decoded.size(); i += batch) {
         int count = Math.min(batch, decoded.size() - i);
         for (int j = 0; j < count; j++) {
-          spec.preprocessing().apply(decoded.get(i + j).rgb(), inputs, j * backbone.imageSize());
+          backbone.prepare(decoded.get(i + j), inputs, j);
         }
         embedder.embed(inputs, count);
       }
@@ -141,14 +140,14 @@ public final class ExtractBenchmark {
 
   /** A fresh model for this task, one image per call: the pattern the pipeline replaces. */
   private static Iterator<Integer> naivePartition(Iterator<Row> rows, BackboneSpec spec, String cacheDir, long maxPixels) {
-    ModelStore store = new ModelStore(Path.of(cacheDir), SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()));
     List<Integer> dims = new ArrayList<>();
-    try (Backbone backbone = Backbone.load(spec, store.localize(spec), Device.cpu()); Backbone.Embedder embedder = backbone.newEmbedder()) {
+    try (Backbone backbone = Backbone.open(spec, Path.of(cacheDir), SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()), Device.cpu());
+        Backbone.Embedder embedder = backbone.newEmbedder()) {
       float[] input = new float[backbone.imageSize()];
       while (rows.hasNext()) {
         byte[] bytes = rows.next().getAs(0);
         try {
-          spec.preprocessing().apply(Resizer.resize(ImageDecoder.decode(bytes, maxPixels), spec.inputWidth(), spec.inputHeight()).rgb(), input, 0);
+          backbone.prepare(ImageDecoder.decode(bytes, maxPixels), input, 0);
           dims.add(embedder.embed(input, 1)[0].length);
         } catch (ImageRejectedException e) {
           dims.add(0);

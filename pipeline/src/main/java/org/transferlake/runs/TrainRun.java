@@ -85,9 +85,8 @@ public final class TrainRun {
     TrainedHead best = trained.stream().max(Comparator.comparingDouble(head -> head.metrics().accuracy())).orElseThrow();
     return stages.run("compare with the champion", () -> {
       OptionalDouble championAccuracy = registry.champion(backboneId)
-          .map(champion -> OptionalDouble.of(HeadMetrics.of(
-              PipelineModel.load(champion.getAs("model_uri")).transform(split.test()),
-              HeadTrainer.labels(PipelineModel.load(champion.getAs("model_uri")))).accuracy()))
+          .map(champion -> PipelineModel.load(champion.getAs("model_uri")))
+          .map(model -> OptionalDouble.of(HeadMetrics.of(model.transform(split.test()), HeadTrainer.labels(model)).accuracy()))
           .orElse(OptionalDouble.empty());
       Promotion.Decision decision = Promotion.decide(best.metrics().accuracy(), championAccuracy, config.heads().promotionMargin());
       if (decision != Promotion.Decision.KEEP_CHAMPION) {
