@@ -52,16 +52,19 @@ final class BenchCommand {
     }
   }
 
-  @Command(name = "extract", description = "Plain DJL loop vs our pipeline vs a model per task, on the demo images; incremental re-run.")
+  @Command(name = "extract", description = "Plain DJL loop vs our pipeline vs a model per task, on Fashion-MNIST images; incremental re-run.")
   static final class ExtractBench implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Spec CommandSpec spec;
 
+    @Option(names = "--images", defaultValue = "1200",
+        description = "How many images, a multiple of 10; kept under <lake.root>bench/ for the next run (default: ${DEFAULT-VALUE}).")
+    int images;
+
     @Override
     public Integer call() {
       try (Lake lake = Lake.open(common.loadConfig())) {
-        Summaries.writeDemoData(lake, spec.commandLine().getOut());
-        ExtractBenchmark.run(lake.spark(), lake.config(), spec.commandLine().getOut());
+        ExtractBenchmark.run(lake.spark(), lake.config(), images, spec.commandLine().getOut());
         return 0;
       }
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.transferlake.lake.Lake;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.runs.ExtractRun;
+import org.transferlake.runs.RunLog;
 import org.transferlake.runs.ScoreRun;
 import org.transferlake.runs.TrainRun;
 import org.transferlake.source.DemoData;
@@ -31,7 +32,7 @@ final class Summaries {
     if (result.embedded() + result.quarantined() > 0) {
       out.printf("  embedding: %.1f images/s%n", result.imagesPerSecond());
     }
-    out.printf("  stages (s): %s%n", formatTimings(result.timings()));
+    out.printf("  stages (s): %s%n", RunLog.describe(result.timings()));
     out.println("  tables: " + LakeTable.FEATURES.qualifiedName() + " at " + LakeTable.FEATURES.location(lake.root())
         + ", " + LakeTable.QUARANTINE.qualifiedName() + ", " + LakeTable.RUNS.qualifiedName());
     out.flush();
@@ -61,13 +62,6 @@ final class Summaries {
     out.println("  table: " + LakeTable.PREDICTIONS.qualifiedName() + " at " + LakeTable.PREDICTIONS.location(lake.root()));
     out.flush();
     return result;
-  }
-
-  static String formatTimings(Map<String, Double> timings) {
-    StringBuilder text = new StringBuilder();
-    timings.forEach((name, seconds) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ')
-        .append(String.format(java.util.Locale.ROOT, "%.1f", seconds)));
-    return text.toString();
   }
 
   static void printObjects(Lake lake, PrintWriter out) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Loads and validates the configuration. Precedence, lowest to highest: built-in defaults
@@ -81,15 +82,22 @@ public final class ConfigLoader {
     }
   }
 
-  /** Lists are written as {@code [a,b]}; anything else is taken verbatim (URIs contain {@code //}). */
+  /**
+   * Lists are written as {@code [a,b]}; anything else is taken verbatim (URIs contain {@code //}).
+   * Double quotes around a value or an item are dropped, as HOCON would.
+   */
   private static ConfigValue parseOverride(String raw, String origin) {
     String value = raw.trim();
     if (value.startsWith("[") && value.endsWith("]")) {
       String inner = value.substring(1, value.length() - 1).trim();
-      List<String> items = inner.isEmpty() ? List.of() : List.of(inner.split("\\s*,\\s*"));
+      List<String> items = inner.isEmpty() ? List.of() : Stream.of(inner.split("\\s*,\\s*")).map(ConfigLoader::unquote).toList();
       return ConfigValueFactory.fromIterable(items, origin);
     }
-    return ConfigValueFactory.fromAnyRef(value, origin);
+    return ConfigValueFactory.fromAnyRef(unquote(value), origin);
+  }
+
+  private static String unquote(String value) {
+    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
   }
 
   private static Config withValue(Config config, String key, ConfigValue value) {

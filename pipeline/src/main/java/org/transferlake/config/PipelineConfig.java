@@ -1,6 +1,7 @@
 package org.transferlake.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +32,14 @@ public record PipelineConfig(
     shown.put("lake.root", root.toString());
     return new PipelineConfig(moved, spark, backbone, modelCacheDir, embed, extract, heads, lockStaleAfterMinutes, demo,
         java.util.Collections.unmodifiableMap(shown));
+  }
+
+  /** The same configuration reading images from other roots. */
+  public PipelineConfig withImageRoots(List<java.net.URI> roots) {
+    Map<String, String> shown = new java.util.TreeMap<>(effective);
+    shown.put("extract.roots", roots.toString());
+    return new PipelineConfig(lake, spark, backbone, modelCacheDir, embed, new ExtractConfig(roots, extract.extensions(), extract.labels()),
+        heads, lockStaleAfterMinutes, demo, java.util.Collections.unmodifiableMap(shown));
   }
 
   /** The effective configuration as {@code key = value} lines, secrets masked. */

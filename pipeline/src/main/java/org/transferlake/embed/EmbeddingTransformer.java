@@ -298,7 +298,7 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
     String id = $(backboneId);
     String cacheDir = $(modelCacheDir);
     if (id.isEmpty()) {
-      id = Backbone.resolveId(spec, resolveCacheDir(cacheDir), dataset.sparkSession().sparkContext().hadoopConfiguration());
+      id = ExecutorModels.resolveOnDriver(dataset.sparkSession().sparkContext(), spec, resolveCacheDir(cacheDir));
     }
     EmbedPartition partition = new EmbedPartition(spec, id, cacheDir, (Integer) $(batchSize),
         DeviceMode.valueOf($(device).toUpperCase(Locale.ROOT)), (Long) $(maxPixels),

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transferlake.backbone.Backbone;
@@ -52,6 +53,21 @@ public final class ExecutorModels {
         return backbone;
       });
     }
+  }
+
+  /**
+   * Localizes and loads the backbone on the driver, so a model that cannot load fails before any
+   * Spark job, and returns its id. In local mode the driver is the executor: the model stays loaded
+   * for the tasks rather than being loaded twice.
+   */
+  public static String resolveOnDriver(SparkContext spark, BackboneSpec spec, Path cacheDir) {
+    Configuration hadoop = spark.hadoopConfiguration();
+    if (!spark.isLocal()) {
+      return Backbone.resolveId(spec, cacheDir, hadoop);
+    }
+    String id = new ModelStore(cacheDir, hadoop).localize(spec).backboneId();
+    acquire(spec, id, cacheDir, () -> hadoop, Device.cpu());
+    return id;
   }
 
   /** How many times a backbone was loaded in this JVM: one per backbone and device, whatever the task count. */

@@ -61,6 +61,15 @@ public final class Lake implements AutoCloseable {
       conf.set("spark.sql.extensions", extensions.isEmpty() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
     }
     conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    // Delta replays a table's log in this many tasks (default 50): our tables gain one commit per
+    // run, so a few suffice, and 50 tasks cost seconds of scheduling on every first read of a table.
+    conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
+    if (conf.get("spark.master").startsWith("local-cluster")) {
+      // Spark's own multi-JVM test mode: executors start from this JVM's classpath, not a Spark home.
+      conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+      conf.setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.12");
+      conf.setIfMissing("spark.executorEnv.SPARK_TESTING", "1");
+    }
     // TensorFlow reads these once at start, so executors need them in their environment.
     conf.setIfMissing("spark.executorEnv.TF_ENABLE_ONEDNN_OPTS", "1");
     conf.setIfMissing("spark.executorEnv.TF_CPP_MIN_LOG_LEVEL", "2");

@@ -62,14 +62,19 @@ public final class Tables {
   }
 
   /**
-   * The table as of its latest version now, pinned: later writes in the same run do not change
-   * what this DataFrame returns, even if Spark recomputes it.
+   * {@code columns} of the table's rows that pass {@code filter}, read now and kept on the
+   * executors: later writes in the same run do not change what this DataFrame returns, even if
+   * Spark recomputes a plan that uses it, and it costs no further Delta log reads. Meant for key
+   * columns (one small row per image), not for embeddings.
    */
-  public Dataset<Row> snapshot(LakeTable table) {
+  public Dataset<Row> pinned(LakeTable table, Column filter, String... columns) {
+    return read(table).where(filter).select(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length)).localCheckpoint(true);
+  }
+
+  /** Appends {@code rows}; for rows whose keys the caller knows are not in the table (the lake lock keeps it so). */
+  public void append(LakeTable table, Dataset<Row> rows) {
     ensure(table);
-    String location = table.location(root).toString();
-    long version = DeltaTable.forPath(spark, location).history(1).select("version").head().getLong(0);
-    return spark.read().format("delta").option("versionAsOf", version).load(location);
+    rows.write().format("delta").mode("append").save(table.location(root).toString());
   }
 
   /**

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.deploy.SparkHadoopUtil;
@@ -20,52 +22,68 @@ import org.apache.spark.sql.SparkSession;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.backbone.BackboneBenchmark;
 import org.transferlake.config.BackboneSpec;
+import org.transferlake.config.DemoConfig;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.config.TransferlakeException;
 import org.transferlake.image.ImageDecoder;
 import org.transferlake.image.ImageRejectedException;
 import org.transferlake.image.Resizer;
 import org.transferlake.image.RgbImage;
+import org.transferlake.lake.Lake;
+import org.transferlake.source.DemoData;
 import org.transferlake.source.ImageListing;
+import org.transferlake.source.Progress;
 
 /**
  * {@code transferlake bench extract}: on the same images, cores and run, (a) a plain DJL loop over
  * decoded images in memory — the limit of this hardware — (b) our pipeline from s3a objects to the
  * Delta table, (c) the naive way, a model loaded per task and one image per call (what the DJL Spark
- * extension does), and (d) an incremental re-run with nothing new. Tables go under a fresh prefix.
+ * extension does), and (d) an incremental re-run with nothing new. For reference it also measures
+ * the work (b) does besides inference on the same cores: (e) reading and hashing the objects, (f)
+ * decoding and resizing. The images are Fashion-MNIST PNGs kept under {@code <lake.root>bench/};
+ * tables go under a fresh prefix each run.
  */
 public final class ExtractBenchmark {
-  /** The numbers, images per second unless named otherwise. */
-  public record Report(long images, double plainLoop, double pipelineEndToEnd, double pipelineEmbedStage, double naive,
-      double readAndHash, double firstRunSeconds, double rerunSeconds, long peakRssMb) {}
+  /** The numbers, images per second unless named otherwise; peak RSS in MB by executor id. */
+  public record Report(long images, double plainLoop, double decodeAndResize, double readAndHash, double pipelineEndToEnd,
+      double pipelineEmbedStage, double naive, double firstRunSeconds, double rerunSeconds, Map<String, Double> firstRunSteps,
+      Map<String, Double> rerunSteps, Map<String, String> peakRssMb) {}
 
   private ExtractBenchmark() {}
 
-  public static Report run(SparkSession spark, PipelineConfig config, PrintWriter out) {
-    URI benchRoot = config.lake().resolve("bench/extract-" + System.currentTimeMillis() + "/");
-    List<String> roots = config.extract().roots().stream().map(URI::toString).toList();
-    PipelineConfig benchConfig = config.withLakeRoot(benchRoot);
+  /**
+   * Runs the benchmark and prints its table.
+   *
+   * @param images how many images, a multiple of 10 (as many of each class)
+   */
+  public static Report run(SparkSession spark, PipelineConfig config, int images, PrintWriter out) {
+    if (images < 10 || images % 10 != 0) {
+      throw TransferlakeException.cannot("benchmark extract", "--images must be a positive multiple of 10 (as many of each class), got "
+          + images, "Pass e.g. --images 1200.");
+    }
+    URI imagesRoot = config.lake().resolve("bench/images-" + images + "/");
+    DemoData.Result written = DemoData.write(new DemoConfig(config.demo().datasetDir(), images / 10, 0, config.demo().seed()),
+        Lake.fileSystem(spark, config.lake().root()), imagesRoot,
+        missing -> missing == 0 ? Progress.silent() : Progress.console("bench images", missing, System.err));
+    out.printf("%d Fashion-MNIST images under %s (%d written now)%n", images, imagesRoot, written.written());
+    URI roots = imagesRoot.resolve(DemoData.IMAGES_PREFIX);
+    PipelineConfig benchConfig = config.withImageRoots(List.of(roots))
+        .withLakeRoot(config.lake().resolve("bench/extract-" + System.currentTimeMillis() + "/"));
+    List<String> rootList = List.of(roots.toString());
 
     out.println("Reading the images once into memory for the plain loop ...");
     out.flush();
-    List<byte[]> bytes = ImageListing.readContent(spark, roots, config.extract().extensions())
+    List<byte[]> bytes = ImageListing.readContent(spark, rootList, config.extract().extensions())
         .select(col("content")).as(Encoders.BINARY()).collectAsList();
-    if (bytes.isEmpty()) {
-      throw TransferlakeException.cannot("benchmark extract", "there are no images under " + roots, "Run 'transferlake demo-data' first.");
-    }
-    out.printf("(a) plain DJL loop over %d decoded images ...%n", bytes.size());
+    out.printf("(a) plain DJL loop over %d decoded images, (f) decoding and resizing them ...%n", bytes.size());
     out.flush();
-    double plain = plainLoop(config, bytes);
+    double[] plainAndDecode = plainLoop(config, bytes);
 
     out.println("(e) reading and hashing the objects alone ...");
     out.flush();
     long readStart = System.nanoTime();
-    long read = ImageListing.readContent(spark, roots, config.extract().extensions()).select(sha2(col("content"), 256)).count();
+    long read = ImageListing.readContent(spark, rootList, config.extract().extensions()).select(sha2(col("content"), 256)).count();
     double readAndHash = read / ((System.nanoTime() - readStart) / 1e9);
-
-    out.println("(c) naive: model loaded per task, one image per call ...");
-    out.flush();
-    double naive = naive(spark, config, roots);
 
     out.println("(b) our pipeline, s3a objects to Delta ...");
     out.flush();
@@ -75,36 +93,59 @@ public final class ExtractBenchmark {
     out.println("(d) incremental re-run, nothing new ...");
     out.flush();
     start = System.nanoTime();
-    ExtractRun.run(spark, benchConfig, null);
+    ExtractRun.Result rerun = ExtractRun.run(spark, benchConfig, null);
     double rerunSeconds = (System.nanoTime() - start) / 1e9;
+    // Before (c): its per-task models must not count towards the pipeline's peak.
+    Map<String, String> peakRss = ExecutorProbe.ask(spark, () -> String.valueOf(BackboneBenchmark.peakRssMb()));
 
-    Report report = new Report(first.embedded() + first.quarantined(), plain, first.listed() / firstSeconds,
-        first.imagesPerSecond(), naive, readAndHash, firstSeconds, rerunSeconds, BackboneBenchmark.peakRssMb());
-    print(report, config, out);
+    out.println("(c) naive: model loaded per task, one image per call ...");
+    out.flush();
+    double naive = naive(spark, config, rootList);
+
+    Report report = new Report(first.embedded() + first.quarantined(), plainAndDecode[0], plainAndDecode[1], readAndHash,
+        first.listed() / firstSeconds, first.imagesPerSecond(), naive, firstSeconds, rerunSeconds, first.timings(), rerun.timings(), peakRss);
+    print(report, config, spark, out);
     return report;
   }
 
-  private static void print(Report r, PipelineConfig config, PrintWriter out) {
-    out.printf(Locale.ROOT, "%nbench extract: %d images, %s, batch %d, %d cores, Spark %s%n", r.images(),
-        config.backbone().name(), config.embed().batchSize(), Runtime.getRuntime().availableProcessors(), config.spark().master());
-    out.printf(Locale.ROOT, "%-58s %10s %8s%n", "", "images/s", "ratio");
-    out.printf(Locale.ROOT, "%-58s %10.1f %8s%n", "(a) plain DJL loop, decoded images in memory (baseline)", r.plainLoop(), "1.00");
-    out.printf(Locale.ROOT, "%-58s %10.1f %8.2f%n", "(b) pipeline, embed stage only", r.pipelineEmbedStage(), r.pipelineEmbedStage() / r.plainLoop());
-    out.printf(Locale.ROOT, "%-58s %10.1f %8.2f%n", "(b) pipeline end to end: list, read, embed, MERGE, runs", r.pipelineEndToEnd(), r.pipelineEndToEnd() / r.plainLoop());
-    out.printf(Locale.ROOT, "%-58s %10.1f %8.2f%n", "(c) naive: model per task, batch 1", r.naive(), r.naive() / r.plainLoop());
-    out.printf(Locale.ROOT, "%-58s %10.1f %8.2f%n", "(e) for reference: read + SHA-256 of the objects over s3a only", r.readAndHash(), r.readAndHash() / r.plainLoop());
-    out.printf(Locale.ROOT, "(b) end to end / (c) naive: %.2f%n", r.pipelineEndToEnd() / r.naive());
+  private static void print(Report r, PipelineConfig config, SparkSession spark, PrintWriter out) {
+    int cores = spark.sparkContext().defaultParallelism();
+    out.printf(Locale.ROOT, "%nbench extract: %d images, %s, batch %d, Spark %s (%d task slots) on %d cores%n", r.images(),
+        config.backbone().name(), config.embed().batchSize(), spark.sparkContext().master(), cores,
+        Runtime.getRuntime().availableProcessors());
+    String row = "%-62s %10.1f %8.2f%n";
+    out.printf(Locale.ROOT, "%-62s %10s %8s%n", "", "images/s", "ratio");
+    out.printf(Locale.ROOT, "%-62s %10.1f %8s%n", "(a) plain DJL loop, decoded images in memory (baseline)", r.plainLoop(), "1.00");
+    out.printf(Locale.ROOT, row, "(b) pipeline end to end: list, read, embed, write, runs", r.pipelineEndToEnd(), r.pipelineEndToEnd() / r.plainLoop());
+    out.printf(Locale.ROOT, row, "(b) pipeline, embed stage: read, hash, decode, embed", r.pipelineEmbedStage(), r.pipelineEmbedStage() / r.plainLoop());
+    out.printf(Locale.ROOT, row, "(c) naive: model per task, batch 1", r.naive(), r.naive() / r.plainLoop());
+    out.printf(Locale.ROOT, "(b) end to end / (c) naive: %.2f; embed stage / (c): %.2f%n", r.pipelineEndToEnd() / r.naive(),
+        r.pipelineEmbedStage() / r.naive());
     out.printf(Locale.ROOT, "(d) re-run with nothing new: %.1f s = %.0f%% of the first run (%.1f s)%n", r.rerunSeconds(),
         100 * r.rerunSeconds() / r.firstRunSeconds(), r.firstRunSeconds());
-    out.printf(Locale.ROOT, "peak RSS of this process (driver + local executor): %d MB%n", r.peakRssMb());
+    out.printf(Locale.ROOT, "    steps of the first run (s): %s; outside them (lock, runs row): %.1f%n", RunLog.describe(r.firstRunSteps()),
+        r.firstRunSeconds() - r.firstRunSteps().values().stream().mapToDouble(Double::doubleValue).sum());
+    out.printf(Locale.ROOT, "    steps of the re-run (s): %s; outside them: %.1f%n", RunLog.describe(r.rerunSteps()),
+        r.rerunSeconds() - r.rerunSteps().values().stream().mapToDouble(Double::doubleValue).sum());
+    out.println("What (b) does besides inference, on the same cores:");
+    out.printf(Locale.ROOT, row, "(e) read + SHA-256 of the objects over s3a, all task slots", r.readAndHash(), r.readAndHash() / r.plainLoop());
+    out.printf(Locale.ROOT, row, "(f) decode + resize, one thread", r.decodeAndResize(), r.decodeAndResize() / r.plainLoop());
+    // Inference already keeps every core busy, so (e) and (f) can only add to its time here.
+    double bound = 1 / (1 / r.plainLoop() + 1 / r.readAndHash() + 1 / (cores * r.decodeAndResize()));
+    out.printf(Locale.ROOT, row, "(b) bound when (e) and (f) share the cores with inference", bound, bound / r.plainLoop());
+    out.printf(Locale.ROOT, "peak RSS per executor JVM (MB): %s%s%n",
+        r.peakRssMb().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")),
+        spark.sparkContext().isLocal() ? " (local mode: the driver's JVM is the executor)" : "");
     out.flush();
   }
 
-  private static double plainLoop(PipelineConfig config, List<byte[]> images) {
+  /** (a) images/s of prepare + embed over images decoded beforehand, and (f) images/s of that decoding, one thread. */
+  private static double[] plainLoop(PipelineConfig config, List<byte[]> images) {
     BackboneSpec spec = config.backbone();
     try (Backbone backbone = Backbone.open(spec, config.modelCacheDir(), new org.apache.hadoop.conf.Configuration(), Device.cpu());
         Backbone.Embedder embedder = backbone.newEmbedder()) {
       List<RgbImage> decoded = new ArrayList<>();
+      long decodeStart = System.nanoTime();
       for (byte[] image : images) {
         try {
           decoded.add(Resizer.resize(ImageDecoder.decode(image, config.embed().maxPixels()), spec.inputWidth(), spec.inputHeight()));
@@ -112,6 +153,7 @@ public final class ExtractBenchmark {
           // the pipeline quarantines these; the loop has nothing to embed for them
         }
       }
+      double decodeRate = images.size() / ((System.nanoTime() - decodeStart) / 1e9);
       int batch = config.embed().batchSize();
       float[] inputs = new float[batch * backbone.imageSize()];
       embedder.embed(inputs, batch); // warm-up
@@ -123,7 +165,7 @@ public final class ExtractBenchmark {
         }
         embedder.embed(inputs, count);
       }
-      return decoded.size() / ((System.nanoTime() - start) / 1e9);
+      return new double[] {decoded.size() / ((System.nanoTime() - start) / 1e9), decodeRate};
     }
   }
 
@@ -156,5 +198,4 @@ public final class ExtractBenchmark {
     }
     return dims.iterator();
   }
-
 }

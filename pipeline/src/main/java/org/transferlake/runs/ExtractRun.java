@@ -20,10 +20,10 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.transferlake.backbone.Backbone;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.config.TransferlakeException;
 import org.transferlake.embed.EmbeddingTransformer;
+import org.transferlake.embed.ExecutorModels;
 import org.transferlake.image.RejectReason;
 import org.transferlake.lake.Incremental;
 import org.transferlake.lake.LakeTable;
@@ -62,25 +62,23 @@ public final class ExtractRun {
    * @param progressOut where the progress line goes (null: none)
    */
   public static Result run(SparkSession spark, PipelineConfig config, PrintStream progressOut) {
-    return JobRun.execute(spark, config, "extract", 6,
+    return JobRun.execute(spark, config, "extract", 7,
         (runId, tables, stages, counts) -> extract(spark, config, tables, runId, stages, counts, progressOut));
   }
 
   private static Result extract(SparkSession spark, PipelineConfig config, Tables tables, String runId, Stages stages,
       Map<String, Long> counts, PrintStream progressOut) {
     String backboneId = stages.run("resolve backbone", () ->
-        Backbone.resolveId(config.backbone(), config.modelCacheDir(), spark.sparkContext().hadoopConfiguration()));
+        ExecutorModels.resolveOnDriver(spark.sparkContext(), config.backbone(), config.modelCacheDir()));
 
     Dataset<Row> listing = ImageListing.listMetadata(spark, config.extract().roots(), config.extract().extensions());
     Dataset<Row> listed = (config.extract().labels().isEmpty()
         ? Labels.fromLayout(listing) : Labels.fromTable(listing, spark, config.extract().labels()))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    // Pinned versions: what this run compares against must not move when it writes.
-    Dataset<Row> features = tables.snapshot(LakeTable.FEATURES).where(col("backbone_id").equalTo(backboneId))
-        .select("path", "size", "modification_time", "content_sha256");
-    Dataset<Row> quarantined = tables.snapshot(LakeTable.QUARANTINE).where(col("stage").equalTo(STAGE))
-        .select("path", "size", "modification_time", "content_sha256");
-    Dataset<Row> known = features.unionByName(quarantined);
+    // Pinned: what this run compares against must not move when it writes.
+    Dataset<Row> known = stages.run("read known images", () -> tables.pinned(LakeTable.FEATURES,
+            col("backbone_id").equalTo(backboneId), "path", "size", "modification_time", "content_sha256")
+        .unionByName(tables.pinned(LakeTable.QUARANTINE, col("stage").equalTo(STAGE), "path", "size", "modification_time", "content_sha256")));
 
     long listedCount = stages.run("list images", listed::count);
     Dataset<Row> candidates = Incremental.newOrTouched(listed, known).persist(StorageLevel.MEMORY_AND_DISK());
@@ -134,17 +132,33 @@ public final class ExtractRun {
           .select("path", "content_sha256", "size", "modification_time", "error", "error_message")
           .unionByName(empty.select("path", "content_sha256", "size", "modification_time", "error", "error_message"))
           .localCheckpoint(true);
-      stages.run("merge into features and quarantine", () -> {
-        tables.upsert(LakeTable.FEATURES, good.select(col("path"), lit(backboneId).as("backbone_id"), col("content_sha256"),
-            col("size"), col("modification_time"), col("width"), col("height"), col("label"), col("split"), col("embedding"),
-            size(col("embedding")).as("dim"), lit(runId).as("run_id"), current_timestamp().as("extracted_at")),
-            Map.of("backbone_id", backboneId));
-        tables.insertNew(LakeTable.QUARANTINE, bad.select(col("path"), col("content_sha256"), lit(STAGE).as("stage"),
-            col("size"), col("modification_time"), col("error").as("reason"), col("error_message").as("message"),
-            lit(runId).as("run_id"), current_timestamp().as("at")));
+      long goodCount = good.count();
+      long badCount = bad.count();
+      Dataset<Row> featureRows = good.select(col("path"), lit(backboneId).as("backbone_id"), col("content_sha256"),
+          col("size"), col("modification_time"), col("width"), col("height"), col("label"), col("split"), col("embedding"),
+          size(col("embedding")).as("dim"), lit(runId).as("run_id"), current_timestamp().as("extracted_at"));
+      long changed = stages.run("write features and quarantine", () -> {
+        // New paths are appended (the pinned snapshot and the lake lock say they are absent); only
+        // changed images need a MERGE, which costs a join against the table.
+        Dataset<Row> knownPaths = broadcast(known.select("path").distinct());
+        Dataset<Row> changedRows = featureRows.join(knownPaths, seq("path"), "left_semi").localCheckpoint(true);
+        long changedCount = changedRows.count();
+        if (goodCount > changedCount) {
+          tables.append(LakeTable.FEATURES, featureRows.join(knownPaths, seq("path"), "left_anti"));
+        }
+        if (changedCount > 0) {
+          tables.upsert(LakeTable.FEATURES, changedRows, Map.of("backbone_id", backboneId));
+        }
+        if (badCount > 0) {
+          tables.insertNew(LakeTable.QUARANTINE, bad.select(col("path"), col("content_sha256"), lit(STAGE).as("stage"),
+              col("size"), col("modification_time"), col("error").as("reason"), col("error_message").as("message"),
+              lit(runId).as("run_id"), current_timestamp().as("at")));
+        }
+        return changedCount;
       });
-      embedded = good.count();
-      refused = bad.count();
+      counts.put("re_embedded", changed);
+      embedded = goodCount;
+      refused = badCount;
     }
     candidates.unpersist();
     listed.unpersist();

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -31,16 +32,29 @@ public final class RunLog {
     return job + "-" + ID_TIME.format(Instant.now()) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
   }
 
+  /** Step timings as one line: {@code name 1.2, other 3.4} (seconds). */
+  public static String describe(Map<String, Double> timings) {
+    StringBuilder text = new StringBuilder();
+    timings.forEach((name, seconds) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ')
+        .append(String.format(java.util.Locale.ROOT, "%.1f", seconds)));
+    return text.toString();
+  }
+
   /** Records the start of a run. */
   public Run start(String runId, String job, PipelineConfig config) {
     Run run = new Run(runId, job, Timestamp.from(Instant.now()), config.effective());
-    write(run, null, "running", Map.of(), Map.of(), null);
+    // A new run id is in no row yet: a plain append, cheaper than a MERGE.
+    tables.append(LakeTable.RUNS, row(run, null, "running", Map.of(), Map.of(), null));
     return run;
   }
 
-  private void write(Run run, Timestamp ended, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
+  private void finish(Run run, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
+    tables.upsert(LakeTable.RUNS, row(run, Timestamp.from(Instant.now()), status, counts, timings, error), Map.of());
+  }
+
+  private Dataset<Row> row(Run run, Timestamp ended, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
     Row row = RowFactory.create(run.runId(), run.job(), run.startedAt(), ended, status, counts, timings, run.config(), error);
-    tables.upsert(LakeTable.RUNS, spark.createDataFrame(List.of(row), LakeTable.RUNS.schema()), Map.of());
+    return spark.createDataFrame(List.of(row), LakeTable.RUNS.schema());
   }
 
   /** A run in progress. */
@@ -74,11 +88,11 @@ public final class RunLog {
     }
 
     public void succeed(Map<String, Long> counts, Map<String, Double> timings) {
-      write(this, Timestamp.from(Instant.now()), "succeeded", counts, timings, null);
+      finish(this, "succeeded", counts, timings, null);
     }
 
     public void fail(Map<String, Long> counts, Map<String, Double> timings, Throwable error) {
-      write(this, Timestamp.from(Instant.now()), "failed", counts, timings, String.valueOf(error.getMessage()));
+      finish(this, "failed", counts, timings, String.valueOf(error.getMessage()));
     }
   }
 }

@@ -58,7 +58,7 @@ public final class ScoreRun {
                   "Run 'transferlake train' first, or pass --head <id>.")));
       String id = head.getAs("head_id");
       Dataset<Row> features = tables.read(LakeTable.FEATURES).where(col("backbone_id").equalTo(head.<String>getAs("backbone_id")));
-      Dataset<Row> scored = tables.snapshot(LakeTable.PREDICTIONS).where(col("head_id").equalTo(id));
+      Dataset<Row> scored = tables.pinned(LakeTable.PREDICTIONS, col("head_id").equalTo(id), "path", "content_sha256");
       Dataset<Row> toScore = Incremental.newContent(features, scored);
       PipelineModel model = PipelineModel.load(head.getAs("model_uri"));
       Dataset<Row> predictions = stages.run("predict", () -> predict(model, toScore, config.heads().topK())

@@ -10,10 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,6 +22,7 @@ import org.transferlake.config.PipelineConfig;
 import org.transferlake.embed.DeviceChoice;
 import org.transferlake.embed.ExecutorModels;
 import org.transferlake.lake.Lake;
+import org.transferlake.runs.ExecutorProbe;
 import org.transferlake.runs.ExtractRun;
 import org.transferlake.source.DemoData;
 import org.transferlake.source.Progress;
@@ -54,10 +52,7 @@ class ClusterExtractTest {
     Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\"]}'\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     Map<String, String> clusterConf = new HashMap<>();
-    clusterConf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
     clusterConf.put("spark.executor.memory", "1g");
-    clusterConf.put("spark.executorEnv.SPARK_SCALA_VERSION", "2.12");
-    clusterConf.put("spark.executorEnv.SPARK_TESTING", "1");
     clusterConf.put("spark.sql.files.maxPartitionBytes", "8m");
     clusterConf.put("spark.worker.resource.gpu.amount", "1");
     clusterConf.put("spark.worker.resource.gpu.discoveryScript", script.toString());
@@ -68,8 +63,8 @@ class ClusterExtractTest {
     clusterConf.put("spark.worker.dir", Path.of("target/spark-work").toAbsolutePath().toString());
 
     Map<String, float[]> onCluster;
-    List<String> loadsPerExecutor;
-    List<String> devices;
+    Map<String, String> loadsPerExecutor;
+    Map<String, String> devices;
     String clusterRoot = "s3a://lake/tests/cluster-" + System.nanoTime() + "/";
     clusterConf.forEach(System::setProperty);
     try (Lake lake = Lake.open(config("local-cluster[2,1,1536]", clusterRoot))) {
@@ -79,19 +74,15 @@ class ClusterExtractTest {
       assertThat(lake.spark().sparkContext().getExecutorMemoryStatus().size()).as("driver + 2 executors").isEqualTo(3);
       onCluster = embeddings(lake, clusterRoot);
       // Many small tasks, so every executor JVM reports its own counter.
-      loadsPerExecutor = lake.spark().range(0, 40, 1, 40).mapPartitions((MapPartitionsFunction<Long, String>) rows ->
-              List.of(SparkEnv.get().executorId() + " loads=" + ExecutorModels.loadsInThisJvm()).iterator(), Encoders.STRING())
-          .distinct().collectAsList();
-      devices = lake.spark().range(0, 4, 1, 4).mapPartitions((MapPartitionsFunction<Long, String>) rows ->
-              List.of(DeviceChoice.choose(DeviceMode.AUTO, List.of(TaskContext.get().resources().apply("gpu").addresses())).toString())
-                  .iterator(), Encoders.STRING())
-          .distinct().collectAsList();
+      loadsPerExecutor = ExecutorProbe.ask(lake.spark(), () -> String.valueOf(ExecutorModels.loadsInThisJvm()));
+      devices = ExecutorProbe.ask(lake.spark(),
+          () -> DeviceChoice.choose(DeviceMode.AUTO, List.of(TaskContext.get().resources().apply("gpu").addresses())).toString());
     } finally {
       clusterConf.keySet().forEach(System::clearProperty);
     }
 
-    assertThat(loadsPerExecutor).as("30 images in 15 tasks over 2 executors").containsExactlyInAnyOrder("0 loads=1", "1 loads=1");
-    assertThat(devices).as("auto picks the GPU Spark assigned").containsExactly("gpu(0)");
+    assertThat(loadsPerExecutor).as("30 images in 15 tasks over 2 executors: loads per executor").isEqualTo(Map.of("0", "1", "1", "1"));
+    assertThat(devices).as("auto picks the GPU Spark assigned, on each executor").isEqualTo(Map.of("0", "gpu(0)", "1", "gpu(0)"));
 
     String localRoot = "s3a://lake/tests/local-" + System.nanoTime() + "/";
     Map<String, float[]> local;

@@ -37,6 +37,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void confValuesMayBeQuotedAsInHocon() {
+    PipelineConfig config = ConfigLoader.load(null, Map.of(
+        "extract.roots", "[\"s3a://lake/a/\", s3a://lake/b/]",
+        "lake.root", "\"s3a://lake/quoted/\""), Map.of());
+    assertThat(config.extract().roots()).containsExactly(URI.create("s3a://lake/a/"), URI.create("s3a://lake/b/"));
+    assertThat(config.lake().root()).isEqualTo(URI.create("s3a://lake/quoted/"));
+  }
+
+  @Test
   void precedenceIsDefaultsThenFileThenConfThenEnvironment() throws IOException {
     Path file = dir.resolve("my.conf");
     Files.writeString(file, """

@@ -81,7 +81,9 @@ class ExtractRunTest {
     Row run = sql("SELECT status, counts, job FROM RUNS WHERE run_id = '" + result.runId() + "'").get(0);
     assertThat(run.getString(0)).isEqualTo("succeeded");
     assertThat(run.<String, Long>getJavaMap(1)).containsEntry("listed", 32L).containsEntry("embedded", 30L)
-        .containsEntry("quarantined", 2L).containsEntry("unchanged", 0L);
+        .containsEntry("quarantined", 2L).containsEntry("unchanged", 0L).containsEntry("re_embedded", 0L);
+    assertThat(sql("SELECT count(*) FROM RUNS WHERE run_id = '" + result.runId() + "'").get(0).getLong(0))
+        .as("the running row became the final row").isEqualTo(1);
   }
 
   @Test
@@ -112,6 +114,7 @@ class ExtractRunTest {
     assertThat(rows.get(0).getString(0)).isNotEqualTo(before);
     assertThat(rows.get(0).getInt(1)).isEqualTo(48);
     assertThat(rows.get(0).getString(2)).isEqualTo(result.runId());
+    assertThat(sql("SELECT counts['re_embedded'] FROM RUNS WHERE run_id = '" + result.runId() + "'").get(0).getLong(0)).isEqualTo(1);
   }
 
   @Test
