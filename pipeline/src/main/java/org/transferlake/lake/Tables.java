@@ -81,7 +81,7 @@ public final class Tables {
    * Upserts {@code source} on the table's keys: matched rows are replaced, new rows inserted.
    *
    * @param partitionFilter extra equality conditions on the target, so Delta reads only those
-   *     partitions (e.g. {@code backbone_id})
+   *     partitions (e.g. {@code backbone_id}) or files (a key value, skipped by file statistics)
    */
   public void upsert(LakeTable table, Dataset<Row> source, Map<String, String> partitionFilter) {
     merge(table, source, partitionFilter).whenMatched().updateAll().whenNotMatched().insertAll().execute();
@@ -92,6 +92,12 @@ public final class Tables {
     Map<String, Column> set = java.util.Arrays.stream(columns)
         .collect(Collectors.toMap(column -> column, column -> functions.col("s." + column)));
     merge(table, source, partitionFilter).whenMatched().update(set).execute();
+  }
+
+  /** Sets {@code values} (column to expression) in the rows that match {@code condition}; no join, so cheaper than a MERGE. */
+  public void update(LakeTable table, Column condition, Map<String, Column> values) {
+    ensure(table);
+    DeltaTable.forPath(spark, table.location(root).toString()).update(condition, values);
   }
 
   /** Inserts rows whose key is not in the table yet; existing rows stay as they are. */

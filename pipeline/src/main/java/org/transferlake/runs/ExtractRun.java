@@ -52,6 +52,7 @@ public final class ExtractRun {
     }
   }
 
+  private static final double TARGET_FILE_BYTES = 128 * 1024 * 1024;
   private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   private ExtractRun() {}
@@ -144,7 +145,8 @@ public final class ExtractRun {
         Dataset<Row> changedRows = featureRows.join(knownPaths, seq("path"), "left_semi").localCheckpoint(true);
         long changedCount = changedRows.count();
         if (goodCount > changedCount) {
-          tables.append(LakeTable.FEATURES, featureRows.join(knownPaths, seq("path"), "left_anti"));
+          Dataset<Row> newRows = featureRows.join(knownPaths, seq("path"), "left_anti");
+          tables.append(LakeTable.FEATURES, newRows.coalesce(fileCount(newRows, goodCount - changedCount)));
         }
         if (changedCount > 0) {
           tables.upsert(LakeTable.FEATURES, changedRows, Map.of("backbone_id", backboneId));
@@ -172,6 +174,13 @@ public final class ExtractRun {
           + " + quarantined " + refused + " + unchanged " + unchanged, "This is a bug: report it with the runs table row of " + runId + ".");
     }
     return new Result(runId, backboneId, listedCount, embedded, refused, unchanged, stages.timings());
+  }
+
+  /** Files for {@code count} feature rows: one per ~128 MB of embeddings, not one per task, as small files slow every later read. */
+  private static int fileCount(Dataset<Row> rows, long count) {
+    int dim = rows.select(size(col("embedding"))).first().getInt(0);
+    double bytes = count * (double) dim * Float.BYTES;
+    return (int) Math.max(1, Math.min(rows.rdd().getNumPartitions(), Math.ceil(bytes / TARGET_FILE_BYTES)));
   }
 
   /** The candidates' rows with their bytes and content hash, read from {@code paths} (files or roots). */

@@ -1,16 +1,21 @@
 package org.transferlake.runs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.lake.Tables;
@@ -42,49 +47,41 @@ public final class RunLog {
 
   /** Records the start of a run. */
   public Run start(String runId, String job, PipelineConfig config) {
-    Run run = new Run(runId, job, Timestamp.from(Instant.now()), config.effective());
     // A new run id is in no row yet: a plain append, cheaper than a MERGE.
-    tables.append(LakeTable.RUNS, row(run, null, "running", Map.of(), Map.of(), null));
-    return run;
+    Row row = RowFactory.create(runId, job, Timestamp.from(Instant.now()), null, "running", Map.of(), Map.of(), config.effective(), null);
+    tables.append(LakeTable.RUNS, spark.createDataFrame(List.of(row), LakeTable.RUNS.schema()));
+    return new Run(runId);
   }
 
   private void finish(Run run, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
-    tables.upsert(LakeTable.RUNS, row(run, Timestamp.from(Instant.now()), status, counts, timings, error), Map.of());
+    // An UPDATE on the run id literal: Delta skips, by file statistics, every file but the one holding the running row.
+    tables.update(LakeTable.RUNS, col("run_id").equalTo(run.runId()), Map.of(
+        "ended_at", lit(Timestamp.from(Instant.now())),
+        "status", lit(status),
+        "counts", mapLiteral(counts, "map<string,bigint>"),
+        "timings_seconds", mapLiteral(timings, "map<string,double>"),
+        "error", lit(error).cast("string")));
   }
 
-  private Dataset<Row> row(Run run, Timestamp ended, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
-    Row row = RowFactory.create(run.runId(), run.job(), run.startedAt(), ended, status, counts, timings, run.config(), error);
-    return spark.createDataFrame(List.of(row), LakeTable.RUNS.schema());
+  private static Column mapLiteral(Map<String, ?> values, String type) {
+    List<Column> keysAndValues = new ArrayList<>();
+    values.forEach((key, value) -> {
+      keysAndValues.add(lit(key));
+      keysAndValues.add(lit(value));
+    });
+    return functions.map(keysAndValues.toArray(Column[]::new)).cast(type);
   }
 
   /** A run in progress. */
   public final class Run {
     private final String runId;
-    private final String job;
-    private final Timestamp startedAt;
-    private final Map<String, String> config;
 
-    private Run(String runId, String job, Timestamp startedAt, Map<String, String> config) {
+    private Run(String runId) {
       this.runId = runId;
-      this.job = job;
-      this.startedAt = startedAt;
-      this.config = config;
     }
 
     public String runId() {
       return runId;
-    }
-
-    String job() {
-      return job;
-    }
-
-    Timestamp startedAt() {
-      return startedAt;
-    }
-
-    Map<String, String> config() {
-      return config;
     }
 
     public void succeed(Map<String, Long> counts, Map<String, Double> timings) {
