@@ -19,6 +19,7 @@ import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.backbone.BackboneBenchmark;
 import org.transferlake.config.BackboneSpec;
@@ -46,7 +47,7 @@ import org.transferlake.source.Progress;
 public final class ExtractBenchmark {
   /** The numbers, images per second unless named otherwise; peak RSS in MB by executor id. */
   public record Report(long images, double plainLoop, double decode, double readAndHash, double pipelineEndToEnd,
-      double pipelineEmbedStage, double naive, double firstRunSeconds, double rerunSeconds, Map<String, Double> firstRunSteps,
+      double pipelineEmbedStage, double naive, long naiveModelLoads, double naiveLoadSeconds, double firstRunSeconds, double rerunSeconds, Map<String, Double> firstRunSteps,
       Map<String, Double> rerunSteps, Map<String, String> peakRssMb) {}
 
   private static final int WARM_UP_IMAGES = 100;
@@ -103,10 +104,10 @@ public final class ExtractBenchmark {
 
     out.println("(c) naive: model loaded per task, one image per call ...");
     out.flush();
-    double naive = naive(spark, config, rootList);
+    Naive naive = naive(spark, config, rootList);
 
     Report report = new Report(first.embedded() + first.quarantined(), plainAndDecode[0], plainAndDecode[1], readAndHash,
-        first.listed() / firstSeconds, first.imagesPerSecond(), naive, firstSeconds, rerunSeconds, first.timings(), rerun.timings(), peakRss);
+        first.listed() / firstSeconds, first.imagesPerSecond(), naive.imagesPerSecond(), naive.loads(), naive.loadSeconds(), firstSeconds, rerunSeconds, first.timings(), rerun.timings(), peakRss);
     print(report, config, spark, out);
     return report;
   }
@@ -132,6 +133,8 @@ public final class ExtractBenchmark {
     out.printf(Locale.ROOT, row, "(b) pipeline end to end: list, read, embed, write, runs", r.pipelineEndToEnd(), r.pipelineEndToEnd() / r.plainLoop());
     out.printf(Locale.ROOT, row, "(b) pipeline, embed stage: read, hash, decode, embed", r.pipelineEmbedStage(), r.pipelineEmbedStage() / r.plainLoop());
     out.printf(Locale.ROOT, row, "(c) naive: model per task, batch 1", r.naive(), r.naive() / r.plainLoop());
+    out.printf(Locale.ROOT, "    (c) loaded the model %d times, %.2f s each on average (%.1f s of task time)%n", r.naiveModelLoads(),
+        r.naiveLoadSeconds() / Math.max(1, r.naiveModelLoads()), r.naiveLoadSeconds());
     out.printf(Locale.ROOT, "(b) end to end / (c) naive: %.2f; embed stage / (c): %.2f%n", r.pipelineEndToEnd() / r.naive(),
         r.pipelineEmbedStage() / r.naive());
     out.printf(Locale.ROOT, "(d) re-run with nothing new: %.1f s = %.0f%% of the first run (%.1f s)%n", r.rerunSeconds(),
@@ -182,22 +185,32 @@ public final class ExtractBenchmark {
     }
   }
 
-  private static double naive(SparkSession spark, PipelineConfig config, List<String> roots) {
+  /** (c): images/s, and the model loads it made with their total seconds. */
+  private record Naive(double imagesPerSecond, long loads, double loadSeconds) {}
+
+  private static Naive naive(SparkSession spark, PipelineConfig config, List<String> roots) {
     BackboneSpec spec = config.backbone();
     String cacheDir = config.modelCacheDir().toString();
     long maxPixels = config.embed().maxPixels();
+    LongAccumulator loadNanos = spark.sparkContext().longAccumulator("bench: naive model load ns");
+    LongAccumulator loads = spark.sparkContext().longAccumulator("bench: naive model loads");
     long start = System.nanoTime();
     long count = ImageListing.readContent(spark, roots, config.extract().extensions()).select("content")
-        .mapPartitions((MapPartitionsFunction<Row, Integer>) rows -> naivePartition(rows, spec, cacheDir, maxPixels), Encoders.INT())
+        .mapPartitions((MapPartitionsFunction<Row, Integer>) rows -> naivePartition(rows, spec, cacheDir, maxPixels, loads, loadNanos),
+            Encoders.INT())
         .count();
-    return count / ((System.nanoTime() - start) / 1e9);
+    return new Naive(count / ((System.nanoTime() - start) / 1e9), loads.value(), loadNanos.value() / 1e9);
   }
 
   /** A fresh model for this task, one image per call: the pattern the pipeline replaces. */
-  private static Iterator<Integer> naivePartition(Iterator<Row> rows, BackboneSpec spec, String cacheDir, long maxPixels) {
+  private static Iterator<Integer> naivePartition(Iterator<Row> rows, BackboneSpec spec, String cacheDir, long maxPixels,
+      LongAccumulator loads, LongAccumulator loadNanos) {
     List<Integer> dims = new ArrayList<>();
+    long loadStart = System.nanoTime();
     try (Backbone backbone = Backbone.open(spec, Path.of(cacheDir), SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()), Device.cpu());
         Backbone.Embedder embedder = backbone.newEmbedder()) {
+      loads.add(1);
+      loadNanos.add(System.nanoTime() - loadStart);
       float[] input = new float[backbone.imageSize()];
       while (rows.hasNext()) {
         byte[] bytes = rows.next().getAs(0);

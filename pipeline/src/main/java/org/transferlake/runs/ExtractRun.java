@@ -52,6 +52,8 @@ public final class ExtractRun {
     }
   }
 
+  private record Counted(Dataset<Row> rows, long count) {}
+
   private static final double TARGET_FILE_BYTES = 128 * 1024 * 1024;
   private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -72,16 +74,20 @@ public final class ExtractRun {
     String backboneId = stages.run("resolve backbone", () ->
         ExecutorModels.resolveOnDriver(spark.sparkContext(), config.backbone(), config.modelCacheDir()));
 
-    Dataset<Row> listing = ImageListing.listMetadata(spark, config.extract().roots(), config.extract().extensions());
-    Dataset<Row> listed = (config.extract().labels().isEmpty()
-        ? Labels.fromLayout(listing) : Labels.fromTable(listing, spark, config.extract().labels()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // The listing itself runs on the driver (file system pages); the count materializes it with its labels.
+    Counted listing = stages.run("list images", () -> {
+      Dataset<Row> files = ImageListing.listMetadata(spark, config.extract().roots(), config.extract().extensions());
+      Dataset<Row> labeled = (config.extract().labels().isEmpty()
+          ? Labels.fromLayout(files) : Labels.fromTable(files, spark, config.extract().labels()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      return new Counted(labeled, labeled.count());
+    });
+    Dataset<Row> listed = listing.rows();
+    long listedCount = listing.count();
     // Pinned: what this run compares against must not move when it writes.
     Dataset<Row> known = stages.run("read known images", () -> tables.pinned(LakeTable.FEATURES,
             col("backbone_id").equalTo(backboneId), "path", "size", "modification_time", "content_sha256")
         .unionByName(tables.pinned(LakeTable.QUARANTINE, col("stage").equalTo(STAGE), "path", "size", "modification_time", "content_sha256")));
-
-    long listedCount = stages.run("list images", listed::count);
     Dataset<Row> candidates = Incremental.newOrTouched(listed, known).persist(StorageLevel.MEMORY_AND_DISK());
     long candidateCount = stages.run("select new or changed", candidates::count);
     counts.put("listed", listedCount);
