@@ -145,7 +145,7 @@ public final class ExtractRun {
           col("size"), col("modification_time"), col("width"), col("height"), col("label"), col("split"), col("embedding"),
           size(col("embedding")).as("dim"), lit(runId).as("run_id"), current_timestamp().as("extracted_at"));
       long changed = stages.run("write features and quarantine", () -> {
-        // New paths are appended (the pinned snapshot and the lake lock say they are absent); only
+        // New paths are appended (the pinned keys and the lake lock say they are absent); only
         // changed images need a MERGE, which costs a join against the table.
         Dataset<Row> knownPaths = broadcast(known.select("path").distinct());
         Dataset<Row> changedRows = featureRows.join(knownPaths, seq("path"), "left_semi").localCheckpoint(true);
