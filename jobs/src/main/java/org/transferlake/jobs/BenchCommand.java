@@ -63,6 +63,7 @@ final class BenchCommand {
 
     @Override
     public Integer call() {
+      ExtractBenchmark.requireImageCount(images);
       try (Lake lake = Lake.open(common.loadConfig())) {
         ExtractBenchmark.run(lake.spark(), lake.config(), images, spec.commandLine().getOut());
         return 0;

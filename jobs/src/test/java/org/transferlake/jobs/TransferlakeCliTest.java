@@ -53,4 +53,13 @@ class TransferlakeCliTest {
     assertThat(err.toString()).isEqualTo("Cannot serve the lake: lake.endpoint is aws, not embedded. "
         + "Run it with --conf lake.endpoint=embedded.\n");
   }
+
+  @Test
+  void benchExtractRefusesAnImageCountBeforeStartingAnything() {
+    int exit = run("bench", "extract", "--images", "15");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("Cannot benchmark extract: --images must be a positive multiple of 10 "
+        + "(as many of each class), got 15. Pass e.g. --images 1200.\n");
+  }
 }

@@ -60,10 +60,7 @@ public final class ExtractBenchmark {
    * @param images how many images, a multiple of 10 (as many of each class)
    */
   public static Report run(SparkSession spark, PipelineConfig config, int images, PrintWriter out) {
-    if (images < 10 || images % 10 != 0) {
-      throw TransferlakeException.cannot("benchmark extract", "--images must be a positive multiple of 10 (as many of each class), got "
-          + images, "Pass e.g. --images 1200.");
-    }
+    requireImageCount(images);
     URI roots = benchImages(spark, config, "images-" + images, images, out);
     URI warmUpRoots = benchImages(spark, config, "warm-up", WARM_UP_IMAGES, out);
     PipelineConfig benchConfig = config.withImageRoots(List.of(roots))
@@ -110,6 +107,14 @@ public final class ExtractBenchmark {
         first.listed() / firstSeconds, first.imagesPerSecond(), naive.imagesPerSecond(), naive.loads(), naive.loadSeconds(), firstSeconds, rerunSeconds, first.timings(), rerun.timings(), peakRss);
     print(report, config, spark, out);
     return report;
+  }
+
+  /** Refuses an image count that cannot be split evenly over the 10 classes; callers check it before starting Spark. */
+  public static void requireImageCount(int images) {
+    if (images < 10 || images % 10 != 0) {
+      throw TransferlakeException.cannot("benchmark extract", "--images must be a positive multiple of 10 (as many of each class), got "
+          + images, "Pass e.g. --images 1200.");
+    }
   }
 
   /** {@code count} Fashion-MNIST PNGs under {@code <lake.root>bench/<name>/}, written once; returns the images root. */

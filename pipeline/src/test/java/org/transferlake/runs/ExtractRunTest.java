@@ -1,6 +1,7 @@
 package org.transferlake.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
 import java.net.URI;
@@ -25,7 +26,7 @@ import org.transferlake.source.Progress;
 import org.transferlake.testing.ImageFixtures;
 import org.transferlake.testing.SharedLake;
 
-/** One lake prefix, runs in order: first, idle re-run, a changed image, a touched-but-same image. */
+/** One lake prefix, runs in order: first, idle re-run, a changed image, a touched-but-same image, a failure. */
 @Tag("spark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExtractRunTest {
@@ -135,5 +136,21 @@ class ExtractRunTest {
     ExtractRun.Result idle = ExtractRun.run(spark, config, null);
     assertThat(idle.unchanged()).as("metadata refreshed: nothing looks touched any more").isEqualTo(32);
     assertThat(idle.timings()).doesNotContainKey("refresh touched files");
+  }
+
+  @Test
+  @Order(5)
+  void aFailedRunIsRecordedWithItsError() {
+    URI missing = root.resolve("no-such-images/");
+    String message = "Cannot list images: root " + missing + " does not exist. "
+        + "Check extract.roots (default: <lake.root>images/); run 'transferlake demo-data' for the demo images.";
+
+    assertThatThrownBy(() -> ExtractRun.run(spark, config.withImageRoots(List.of(missing)), null)).hasMessage(message);
+
+    Row run = sql("SELECT status, error, ended_at IS NOT NULL, timings_seconds FROM RUNS ORDER BY started_at DESC LIMIT 1").get(0);
+    assertThat(run.getString(0)).isEqualTo("failed");
+    assertThat(run.getString(1)).isEqualTo(message);
+    assertThat(run.getBoolean(2)).isTrue();
+    assertThat(run.<String, Double>getJavaMap(3)).containsOnlyKeys("resolve backbone", "list images");
   }
 }
