@@ -81,7 +81,7 @@ public final class Tables {
    * Upserts {@code source} on the table's keys: matched rows are replaced, new rows inserted.
    *
    * @param partitionFilter extra equality conditions on the target, so Delta reads only those
-   *     partitions (e.g. {@code backbone_id}) or files (a key value, skipped by file statistics)
+   *     partitions (e.g. {@code backbone_id})
    */
   public void upsert(LakeTable table, Dataset<Row> source, Map<String, String> partitionFilter) {
     merge(table, source, partitionFilter).whenMatched().updateAll().whenNotMatched().insertAll().execute();
