@@ -37,7 +37,12 @@ public final class ExecutorModels {
    * @param hadoop the file system settings, built only when a load is needed (it parses XML)
    */
   public static Backbone acquire(BackboneSpec spec, String expectedId, Path cacheDir, Supplier<Configuration> hadoop, Device device) {
-    String key = expectedId + "|" + device;
+    return loadOnce(spec, expectedId, device, () -> new ModelStore(cacheDir, hadoop.get()).localize(spec, Optional.of(expectedId)));
+  }
+
+  /** The backbone {@code id} on {@code device}, loaded from what {@code localize} gives when this JVM has none yet. */
+  private static Backbone loadOnce(BackboneSpec spec, String id, Device device, Supplier<ModelStore.LocalModel> localize) {
+    String key = id + "|" + device;
     Backbone loaded = MODELS.get(key);
     if (loaded != null) {
       return loaded;
@@ -45,10 +50,9 @@ public final class ExecutorModels {
     synchronized (ExecutorModels.class) {
       return MODELS.computeIfAbsent(key, ignored -> {
         long start = System.nanoTime();
-        ModelStore.LocalModel local = new ModelStore(cacheDir, hadoop.get()).localize(spec, Optional.of(expectedId));
-        Backbone backbone = Backbone.load(spec, local, device);
+        Backbone backbone = Backbone.load(spec, localize.get(), device);
         int loads = LOADS.incrementAndGet();
-        LOG.info("Loaded backbone {} on {} in {} ms (load #{} in this JVM)", expectedId, device,
+        LOG.info("Loaded backbone {} on {} in {} ms (load #{} in this JVM)", id, device,
             (System.nanoTime() - start) / 1_000_000, loads);
         return backbone;
       });
@@ -65,9 +69,9 @@ public final class ExecutorModels {
     if (!spark.isLocal()) {
       return Backbone.resolveId(spec, cacheDir, hadoop);
     }
-    String id = new ModelStore(cacheDir, hadoop).localize(spec).backboneId();
-    acquire(spec, id, cacheDir, () -> hadoop, Device.cpu());
-    return id;
+    ModelStore.LocalModel local = new ModelStore(cacheDir, hadoop).localize(spec);
+    loadOnce(spec, local.backboneId(), Device.cpu(), () -> local);
+    return local.backboneId();
   }
 
   /** How many times a backbone was loaded in this JVM: one per backbone and device, whatever the task count. */

@@ -184,7 +184,7 @@ public final class ExtractRun {
 
   /** Files for {@code count} feature rows: one per ~128 MB of embeddings, not one per task, as small files slow every later read. */
   private static int fileCount(Dataset<Row> rows, long count) {
-    int dim = rows.select(size(col("embedding"))).first().getInt(0);
+    int dim = rows.select("dim").first().getInt(0);
     double bytes = count * (double) dim * Float.BYTES;
     return (int) Math.max(1, Math.min(rows.rdd().getNumPartitions(), Math.ceil(bytes / TARGET_FILE_BYTES)));
   }
