@@ -16,59 +16,91 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "backbone", description = "Frozen backbones: import, inspect.",
-    subcommands = {BackboneCommand.Import.class, BackboneCommand.Show.class})
+@Command(
+        name = "backbone",
+        description = "Frozen backbones: import, inspect.",
+        subcommands = {BackboneCommand.Import.class, BackboneCommand.Show.class})
 final class BackboneCommand {
 
-  @Command(name = "import", description = "Turn a Keras/TF.js layers model (model.json + weights) into a SavedModel cut at a layer.")
-  static final class Import implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Command(
+            name = "import",
+            description = "Turn a Keras/TF.js layers model (model.json + weights) into a SavedModel cut at a layer.")
+    static final class Import implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
 
-    @Option(names = "--model-json", required = true, description = "The TF.js layers model.json (weight files next to it).")
-    Path modelJson;
+        @Option(
+                names = "--model-json",
+                required = true,
+                description = "The TF.js layers model.json (weight files next to it).")
+        Path modelJson;
 
-    @Option(names = "--layer", required = true, description = "Layer whose output is the embedding, e.g. flatten_1.")
-    String layer;
+        @Option(
+                names = "--layer",
+                required = true,
+                description = "Layer whose output is the embedding, e.g. flatten_1.")
+        String layer;
 
-    @Option(names = "--output", required = true, description = "New local directory for the SavedModel.")
-    Path output;
+        @Option(names = "--output", required = true, description = "New local directory for the SavedModel.")
+        Path output;
 
-    @Option(names = "--name", defaultValue = "imported", description = "Backbone name used in messages (default: ${DEFAULT-VALUE}).")
-    String name;
+        @Option(
+                names = "--name",
+                defaultValue = "imported",
+                description = "Backbone name used in messages (default: ${DEFAULT-VALUE}).")
+        String name;
 
-    @Override
-    public Integer call() {
-      LayersModelImporter.Result result = LayersModelImporter.importModel(name, modelJson, layer, output);
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf("SavedModel written to %s%n", result.savedModel());
-      out.printf("  signature serving_default: %s [N,%d,%d,%d] float32 -> %s [N,%s]%n", LayersModelImporter.INPUT,
-          result.inputHeight(), result.inputWidth(), result.inputChannels(), LayersModelImporter.OUTPUT,
-          Arrays.toString(result.outputShape()).replaceAll("[\\[\\]]", ""));
-      out.printf("Use it with: --conf backbone.name=%s --conf backbone.uri=%s --conf backbone.input-size=[%d,%d]%n",
-          name, result.savedModel().toAbsolutePath().toUri(), result.inputHeight(), result.inputWidth());
-      return 0;
+        @Override
+        public Integer call() {
+            LayersModelImporter.Result result = LayersModelImporter.importModel(name, modelJson, layer, output);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("SavedModel written to %s%n", result.savedModel());
+            out.printf(
+                    "  signature serving_default: %s [N,%d,%d,%d] float32 -> %s [N,%s]%n",
+                    LayersModelImporter.INPUT,
+                    result.inputHeight(),
+                    result.inputWidth(),
+                    result.inputChannels(),
+                    LayersModelImporter.OUTPUT,
+                    Arrays.toString(result.outputShape()).replaceAll("[\\[\\]]", ""));
+            out.printf(
+                    "Use it with: --conf backbone.name=%s --conf backbone.uri=%s --conf backbone.input-size=[%d,%d]%n",
+                    name, result.savedModel().toAbsolutePath().toUri(), result.inputHeight(), result.inputWidth());
+            return 0;
+        }
     }
-  }
 
-  @Command(name = "show", description = "Load the configured backbone (as a job would) and print its id and embedding size.")
-  static final class Show implements Callable<Integer> {
-    @Mixin CommonOptions common;
-    @Spec CommandSpec spec;
+    @Command(
+            name = "show",
+            description = "Load the configured backbone (as a job would) and print its id and embedding size.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
 
-    @Override
-    public Integer call() {
-      PipelineConfig config = common.loadConfig();
-      ModelStore store = new ModelStore(config.modelCacheDir(), LakeConnection.external(config.lake()).hadoopConfiguration());
-      ModelStore.LocalModel local = store.localize(config.backbone());
-      try (Backbone backbone = Backbone.load(config.backbone(), local, Device.cpu())) {
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("backbone_id    %s%n", backbone.id());
-        out.printf("embedding      %d floats (pooling %s)%n", backbone.dimension(), config.backbone().pooling().name().toLowerCase());
-        out.printf("input          %dx%d RGB, preprocessing %s%n", config.backbone().inputHeight(), config.backbone().inputWidth(),
-            config.backbone().preprocessing().name().toLowerCase());
-        out.printf("local copy     %s%n", local.directory());
-        return 0;
-      }
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PipelineConfig config = common.loadConfig();
+            ModelStore store = new ModelStore(
+                    config.modelCacheDir(),
+                    LakeConnection.external(config.lake()).hadoopConfiguration());
+            ModelStore.LocalModel local = store.localize(config.backbone());
+            try (Backbone backbone = Backbone.load(config.backbone(), local, Device.cpu())) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf("backbone_id    %s%n", backbone.id());
+                out.printf(
+                        "embedding      %d floats (pooling %s)%n",
+                        backbone.dimension(), config.backbone().pooling().name().toLowerCase());
+                out.printf(
+                        "input          %dx%d RGB, preprocessing %s%n",
+                        config.backbone().inputHeight(),
+                        config.backbone().inputWidth(),
+                        config.backbone().preprocessing().name().toLowerCase());
+                out.printf("local copy     %s%n", local.directory());
+                return 0;
+            }
+        }
     }
-  }
 }

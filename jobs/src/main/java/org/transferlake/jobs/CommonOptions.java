@@ -12,31 +12,37 @@ import picocli.CommandLine.Option;
 
 /** {@code --config FILE} and {@code --conf key=value}, shared by every command. */
 final class CommonOptions {
-  private static final Logger LOG = LoggerFactory.getLogger(CommonOptions.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CommonOptions.class);
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overriding the built-in defaults (conf/default.conf).")
-  Path configFile;
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "HOCON file overriding the built-in defaults (conf/default.conf).")
+    Path configFile;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Override one key; repeatable; wins over --config.")
-  Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(
+            names = "--conf",
+            paramLabel = "KEY=VALUE",
+            description = "Override one key; repeatable; wins over --config.")
+    Map<String, String> overrides = new LinkedHashMap<>();
 
-  /** The validated config; on a bad key or value, {@link InvalidConfigException} (exit code 2). */
-  PipelineConfig loadConfig() {
-    try {
-      PipelineConfig config = ConfigLoader.load(configFile, overrides, System.getenv());
-      LOG.info("Effective config (secrets masked):\n{}", config.render());
-      return config;
-    } catch (TransferlakeException e) {
-      throw new InvalidConfigException(e);
+    /** The validated config; on a bad key or value, {@link InvalidConfigException} (exit code 2). */
+    PipelineConfig loadConfig() {
+        try {
+            PipelineConfig config = ConfigLoader.load(configFile, overrides, System.getenv());
+            LOG.info("Effective config (secrets masked):\n{}", config.render());
+            return config;
+        } catch (TransferlakeException e) {
+            throw new InvalidConfigException(e);
+        }
     }
-  }
 
-  /** A config that failed validation: reported without a stack trace, exit code 2. */
-  static final class InvalidConfigException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+    /** A config that failed validation: reported without a stack trace, exit code 2. */
+    static final class InvalidConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-    InvalidConfigException(TransferlakeException cause) {
-      super(cause.getMessage(), cause);
+        InvalidConfigException(TransferlakeException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
-  }
 }

@@ -11,28 +11,38 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "demo", description = "Run the whole demo on the embedded lake: demo data, extract, train, score.")
 final class DemoCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
-  @Spec CommandSpec spec;
+    @Mixin
+    CommonOptions common;
 
-  @Override
-  public Integer call() {
-    PipelineConfig config = common.loadConfig();
-    PrintWriter out = spec.commandLine().getOut();
-    long start = System.nanoTime();
-    try (Lake lake = Lake.open(config)) {
-      out.println("[1/4] demo data");
-      Summaries.writeDemoData(lake, out);
-      Summaries.printObjects(lake, out);
-      out.println("[2/4] extract");
-      Summaries.extract(lake, out);
-      out.println("[3/4] train");
-      Summaries.train(lake, out);
-      out.println("[4/4] score");
-      Summaries.score(lake, java.util.Optional.empty(), java.util.Optional.empty(), out);
-      out.println("Query it: SELECT label, count(*) FROM transferlake.predictions GROUP BY label (spark-sql, or the notebooks)");
-      out.printf("Demo done in %.1f s. Lake root %s%s%n", (System.nanoTime() - start) / 1e9, lake.root(),
-          lake.server().map(server -> " (embedded S3 at " + server.endpoint() + ", data in " + config.lake().embeddedDataDir() + ")").orElse(""));
-      return 0;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PipelineConfig config = common.loadConfig();
+        PrintWriter out = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        try (Lake lake = Lake.open(config)) {
+            out.println("[1/4] demo data");
+            Summaries.writeDemoData(lake, out);
+            Summaries.printObjects(lake, out);
+            out.println("[2/4] extract");
+            Summaries.extract(lake, out);
+            out.println("[3/4] train");
+            Summaries.train(lake, out);
+            out.println("[4/4] score");
+            Summaries.score(lake, java.util.Optional.empty(), java.util.Optional.empty(), out);
+            out.println(
+                    "Query it: SELECT label, count(*) FROM transferlake.predictions GROUP BY label (spark-sql, or the notebooks)");
+            out.printf(
+                    "Demo done in %.1f s. Lake root %s%s%n",
+                    (System.nanoTime() - start) / 1e9,
+                    lake.root(),
+                    lake.server()
+                            .map(server -> " (embedded S3 at " + server.endpoint() + ", data in "
+                                    + config.lake().embeddedDataDir() + ")")
+                            .orElse(""));
+            return 0;
+        }
     }
-  }
 }

@@ -9,18 +9,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo-data", description = "Write Fashion-MNIST into the lake as PNG images (ImageFolder layout); idempotent.")
+@Command(
+        name = "demo-data",
+        description = "Write Fashion-MNIST into the lake as PNG images (ImageFolder layout); idempotent.")
 final class DemoDataCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
-  @Spec CommandSpec spec;
+    @Mixin
+    CommonOptions common;
 
-  @Override
-  public Integer call() {
-    PipelineConfig config = common.loadConfig();
-    try (Lake lake = Lake.open(config)) {
-      DemoData.Result result = Summaries.writeDemoData(lake, spec.commandLine().getOut());
-      Summaries.printObjects(lake, spec.commandLine().getOut());
-      return result.planned() > 0 ? 0 : TransferlakeCli.EXIT_FAILED;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PipelineConfig config = common.loadConfig();
+        try (Lake lake = Lake.open(config)) {
+            DemoData.Result result =
+                    Summaries.writeDemoData(lake, spec.commandLine().getOut());
+            Summaries.printObjects(lake, spec.commandLine().getOut());
+            return result.planned() > 0 ? 0 : TransferlakeCli.EXIT_FAILED;
+        }
     }
-  }
 }

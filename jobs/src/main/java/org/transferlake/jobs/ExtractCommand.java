@@ -7,16 +7,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "extract", description = "Embed new or changed images into the features table; refused ones go to quarantine.")
+@Command(
+        name = "extract",
+        description = "Embed new or changed images into the features table; refused ones go to quarantine.")
 final class ExtractCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
-  @Spec CommandSpec spec;
+    @Mixin
+    CommonOptions common;
 
-  @Override
-  public Integer call() {
-    try (Lake lake = Lake.open(common.loadConfig())) {
-      Summaries.extract(lake, spec.commandLine().getOut());
-      return 0;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (Lake lake = Lake.open(common.loadConfig())) {
+            Summaries.extract(lake, spec.commandLine().getOut());
+            return 0;
+        }
     }
-  }
 }

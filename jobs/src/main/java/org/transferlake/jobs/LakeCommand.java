@@ -15,33 +15,43 @@ import picocli.CommandLine.Spec;
 @Command(name = "lake", description = "The embedded lake.", subcommands = LakeCommand.Serve.class)
 final class LakeCommand {
 
-  @Command(name = "serve", description = "Run the embedded S3 server until interrupted, so spark-shell, notebooks or the AWS CLI can attach.")
-  static final class Serve implements Callable<Integer> {
-    @Mixin CommonOptions common;
-    @Spec CommandSpec spec;
+    @Command(
+            name = "serve",
+            description =
+                    "Run the embedded S3 server until interrupted, so spark-shell, notebooks or the AWS CLI can attach.")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
 
-    @Override
-    public Integer call() throws InterruptedException {
-      PipelineConfig config = common.loadConfig();
-      LakeConfig lake = config.lake();
-      if (!lake.isEmbedded()) {
-        throw TransferlakeException.cannot(
-            "serve the lake", "lake.endpoint is " + lake.endpoint() + ", not embedded",
-            "Run it with --conf lake.endpoint=embedded.");
-      }
-      try (EmbeddedS3Server server = EmbeddedS3Server.start(lake.embeddedDataDir(), lake.embeddedPort(), lake.bucket())) {
-        PrintWriter out = spec.commandLine().getOut();
-        String file = server.credentialsFile().toString();
-        out.println("Embedded lake serving " + lake.root() + " at " + server.endpoint());
-        out.println("Access key " + Credentials.mask(server.credentials().accessKey()) + "; both keys are in " + file + " (owner-only).");
-        out.println("Attach another transferlake command:");
-        out.println("  export TRANSFERLAKE_LAKE_ACCESS_KEY=$(sed -n 's/^access-key=//p' " + file + ")");
-        out.println("  export TRANSFERLAKE_LAKE_SECRET_KEY=$(sed -n 's/^secret-key=//p' " + file + ")");
-        out.println("  bin/transferlake <command> --conf lake.endpoint=" + server.endpoint());
-        out.println("Press Ctrl-C to stop.");
-        out.flush();
-        return server.awaitExit();
-      }
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PipelineConfig config = common.loadConfig();
+            LakeConfig lake = config.lake();
+            if (!lake.isEmbedded()) {
+                throw TransferlakeException.cannot(
+                        "serve the lake",
+                        "lake.endpoint is " + lake.endpoint() + ", not embedded",
+                        "Run it with --conf lake.endpoint=embedded.");
+            }
+            try (EmbeddedS3Server server =
+                    EmbeddedS3Server.start(lake.embeddedDataDir(), lake.embeddedPort(), lake.bucket())) {
+                PrintWriter out = spec.commandLine().getOut();
+                String file = server.credentialsFile().toString();
+                out.println("Embedded lake serving " + lake.root() + " at " + server.endpoint());
+                out.println(
+                        "Access key " + Credentials.mask(server.credentials().accessKey()) + "; both keys are in "
+                                + file + " (owner-only).");
+                out.println("Attach another transferlake command:");
+                out.println("  export TRANSFERLAKE_LAKE_ACCESS_KEY=$(sed -n 's/^access-key=//p' " + file + ")");
+                out.println("  export TRANSFERLAKE_LAKE_SECRET_KEY=$(sed -n 's/^secret-key=//p' " + file + ")");
+                out.println("  bin/transferlake <command> --conf lake.endpoint=" + server.endpoint());
+                out.println("Press Ctrl-C to stop.");
+                out.flush();
+                return server.awaitExit();
+            }
+        }
     }
-  }
 }

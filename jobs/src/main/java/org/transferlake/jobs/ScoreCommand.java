@@ -10,26 +10,37 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "score", description = "Score not-yet-scored features with the champion (or --head) into the predictions table.")
+@Command(
+        name = "score",
+        description = "Score not-yet-scored features with the champion (or --head) into the predictions table.")
 final class ScoreCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
-  @Spec CommandSpec spec;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--head", description = "Head id to score with (default: the champion of the configured backbone).")
-  String head;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--export", paramLabel = "URI", description = "Also write this head's predictions to URI.")
-  String export;
+    @Option(names = "--head", description = "Head id to score with (default: the champion of the configured backbone).")
+    String head;
 
-  @Option(names = "--format", defaultValue = "parquet", description = "csv, parquet or json (default: ${DEFAULT-VALUE}).")
-  String format;
+    @Option(names = "--export", paramLabel = "URI", description = "Also write this head's predictions to URI.")
+    String export;
 
-  @Override
-  public Integer call() {
-    try (Lake lake = Lake.open(common.loadConfig())) {
-      Summaries.score(lake, Optional.ofNullable(head), Optional.ofNullable(export).map(uri -> Map.entry(uri, format)),
-          spec.commandLine().getOut());
-      return 0;
+    @Option(
+            names = "--format",
+            defaultValue = "parquet",
+            description = "csv, parquet or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Override
+    public Integer call() {
+        try (Lake lake = Lake.open(common.loadConfig())) {
+            Summaries.score(
+                    lake,
+                    Optional.ofNullable(head),
+                    Optional.ofNullable(export).map(uri -> Map.entry(uri, format)),
+                    spec.commandLine().getOut());
+            return 0;
+        }
     }
-  }
 }

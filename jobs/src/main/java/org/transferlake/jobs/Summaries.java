@@ -13,64 +13,92 @@ import org.transferlake.source.Progress;
 
 /** What commands print for people: short, aligned summaries. */
 final class Summaries {
-  private Summaries() {}
+    private Summaries() {}
 
-  static DemoData.Result writeDemoData(Lake lake, PrintWriter out) {
-    DemoData.Result result = DemoData.write(lake.config().demo(), lake.fileSystem(), lake.root(),
-        missing -> missing == 0 ? Progress.silent() : Progress.console("demo images", missing, System.err));
-    out.printf("Demo data: %d images planned, %d written, %d already present (source: %s)%n",
-        result.planned(), result.written(), result.alreadyPresent(),
-        result.fromPackage() ? "Debian package dataset-fashion-mnist" : "bundled 10k test split");
-    return result;
-  }
-
-  static ExtractRun.Result extract(Lake lake, PrintWriter out) {
-    ExtractRun.Result result = ExtractRun.run(lake.spark(), lake.config(), System.err);
-    out.printf("Extract %s with %s%n", result.runId(), result.backboneId());
-    out.printf("  listed %d = embedded %d + quarantined %d + unchanged %d%n", result.listed(), result.embedded(),
-        result.quarantined(), result.unchanged());
-    if (result.embedded() + result.quarantined() > 0) {
-      out.printf("  embedding: %.1f images/s%n", result.imagesPerSecond());
+    static DemoData.Result writeDemoData(Lake lake, PrintWriter out) {
+        DemoData.Result result = DemoData.write(
+                lake.config().demo(),
+                lake.fileSystem(),
+                lake.root(),
+                missing -> missing == 0 ? Progress.silent() : Progress.console("demo images", missing, System.err));
+        out.printf(
+                "Demo data: %d images planned, %d written, %d already present (source: %s)%n",
+                result.planned(),
+                result.written(),
+                result.alreadyPresent(),
+                result.fromPackage() ? "Debian package dataset-fashion-mnist" : "bundled 10k test split");
+        return result;
     }
-    out.printf("  stages (s): %s%n", RunLog.describe(result.timings()));
-    out.println("  tables: " + LakeTable.FEATURES.qualifiedName() + " at " + LakeTable.FEATURES.location(lake.root())
-        + ", " + LakeTable.QUARANTINE.qualifiedName() + ", " + LakeTable.RUNS.qualifiedName());
-    out.flush();
-    return result;
-  }
 
-  static TrainRun.Result train(Lake lake, PrintWriter out) {
-    TrainRun.Result result = TrainRun.run(lake.spark(), lake.config());
-    out.printf("Train %s on %s: %d training / %d held-out images (%s)%n", result.runId(), result.backboneId(),
-        result.trainRows(), result.testRows(), result.splitStrategy());
-    for (TrainRun.TrainedHead head : result.heads()) {
-      out.printf(java.util.Locale.ROOT, "  %-42s %-20s test accuracy %.4f  macro-F1 %.4f  log-loss %.4f%n", head.headId(),
-          head.algorithm(), head.metrics().accuracy(), head.metrics().macroF1(), head.metrics().logLoss());
+    static ExtractRun.Result extract(Lake lake, PrintWriter out) {
+        ExtractRun.Result result = ExtractRun.run(lake.spark(), lake.config(), System.err);
+        out.printf("Extract %s with %s%n", result.runId(), result.backboneId());
+        out.printf(
+                "  listed %d = embedded %d + quarantined %d + unchanged %d%n",
+                result.listed(), result.embedded(), result.quarantined(), result.unchanged());
+        if (result.embedded() + result.quarantined() > 0) {
+            out.printf("  embedding: %.1f images/s%n", result.imagesPerSecond());
+        }
+        out.printf("  stages (s): %s%n", RunLog.describe(result.timings()));
+        out.println(
+                "  tables: " + LakeTable.FEATURES.qualifiedName() + " at " + LakeTable.FEATURES.location(lake.root())
+                        + ", " + LakeTable.QUARANTINE.qualifiedName() + ", " + LakeTable.RUNS.qualifiedName());
+        out.flush();
+        return result;
     }
-    String previous = result.previousChampionAccuracy().isPresent()
-        ? String.format(java.util.Locale.ROOT, " (previous champion on the same held-out set: %.4f)", result.previousChampionAccuracy().getAsDouble())
-        : "";
-    out.printf("  decision: %s; champion %s%s%n", result.decision(), result.championId(), previous);
-    out.flush();
-    return result;
-  }
 
-  static ScoreRun.Result score(Lake lake, java.util.Optional<String> head, java.util.Optional<Map.Entry<String, String>> export, PrintWriter out) {
-    ScoreRun.Result result = ScoreRun.run(lake.spark(), lake.config(), head, export);
-    out.printf("Score %s with %s: %d scored, %d already scored%s%n", result.runId(), result.headId(), result.scored(),
-        result.alreadyScored(), result.exported().map(uri -> "; exported to " + uri).orElse(""));
-    out.println("  table: " + LakeTable.PREDICTIONS.qualifiedName() + " at " + LakeTable.PREDICTIONS.location(lake.root()));
-    out.flush();
-    return result;
-  }
+    static TrainRun.Result train(Lake lake, PrintWriter out) {
+        TrainRun.Result result = TrainRun.run(lake.spark(), lake.config());
+        out.printf(
+                "Train %s on %s: %d training / %d held-out images (%s)%n",
+                result.runId(), result.backboneId(), result.trainRows(), result.testRows(), result.splitStrategy());
+        for (TrainRun.TrainedHead head : result.heads()) {
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "  %-42s %-20s test accuracy %.4f  macro-F1 %.4f  log-loss %.4f%n",
+                    head.headId(),
+                    head.algorithm(),
+                    head.metrics().accuracy(),
+                    head.metrics().macroF1(),
+                    head.metrics().logLoss());
+        }
+        String previous = result.previousChampionAccuracy().isPresent()
+                ? String.format(
+                        java.util.Locale.ROOT,
+                        " (previous champion on the same held-out set: %.4f)",
+                        result.previousChampionAccuracy().getAsDouble())
+                : "";
+        out.printf("  decision: %s; champion %s%s%n", result.decision(), result.championId(), previous);
+        out.flush();
+        return result;
+    }
 
-  static void printObjects(Lake lake, PrintWriter out) {
-    Map<String, Map<String, Long>> counts = DemoData.countObjects(lake.fileSystem(), lake.root());
-    out.println("Objects under " + lake.root().resolve(DemoData.IMAGES_PREFIX) + ":");
-    counts.forEach((split, perClass) -> {
-      long total = perClass.values().stream().mapToLong(Long::longValue).sum();
-      out.printf("  %-5s %6d images in %d classes %s%n", split, total, perClass.size(), perClass);
-    });
-    out.flush();
-  }
+    static ScoreRun.Result score(
+            Lake lake,
+            java.util.Optional<String> head,
+            java.util.Optional<Map.Entry<String, String>> export,
+            PrintWriter out) {
+        ScoreRun.Result result = ScoreRun.run(lake.spark(), lake.config(), head, export);
+        out.printf(
+                "Score %s with %s: %d scored, %d already scored%s%n",
+                result.runId(),
+                result.headId(),
+                result.scored(),
+                result.alreadyScored(),
+                result.exported().map(uri -> "; exported to " + uri).orElse(""));
+        out.println("  table: " + LakeTable.PREDICTIONS.qualifiedName() + " at "
+                + LakeTable.PREDICTIONS.location(lake.root()));
+        out.flush();
+        return result;
+    }
+
+    static void printObjects(Lake lake, PrintWriter out) {
+        Map<String, Map<String, Long>> counts = DemoData.countObjects(lake.fileSystem(), lake.root());
+        out.println("Objects under " + lake.root().resolve(DemoData.IMAGES_PREFIX) + ":");
+        counts.forEach((split, perClass) -> {
+            long total = perClass.values().stream().mapToLong(Long::longValue).sum();
+            out.printf("  %-5s %6d images in %d classes %s%n", split, total, perClass.size(), perClass);
+        });
+        out.flush();
+    }
 }

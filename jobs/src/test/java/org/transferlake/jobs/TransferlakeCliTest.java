@@ -10,56 +10,67 @@ import picocli.CommandLine;
 
 @Tag("unit")
 class TransferlakeCliTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
 
-  private int run(String... args) {
-    CommandLine cli = TransferlakeCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
+    private int run(String... args) {
+        CommandLine cli = TransferlakeCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
 
-  @Test
-  void configShowPrintsEveryKeyWithSecretsMasked() {
-    int exit = run("config", "show", "--conf", "lake.endpoint=https://s3.example.internal",
-        "--conf", "lake.access-key=AKIAEXAMPLEACCESS", "--conf", "lake.secret-key=wJalrXUtnFEMI-K7MDENG");
+    @Test
+    void configShowPrintsEveryKeyWithSecretsMasked() {
+        int exit = run(
+                "config",
+                "show",
+                "--conf",
+                "lake.endpoint=https://s3.example.internal",
+                "--conf",
+                "lake.access-key=AKIAEXAMPLEACCESS",
+                "--conf",
+                "lake.secret-key=wJalrXUtnFEMI-K7MDENG");
 
-    assertThat(exit).isZero();
-    assertThat(out.toString()).contains(
-        "lake.endpoint = https://s3.example.internal\n",
-        "lake.access-key = AKIA****\n",
-        "lake.secret-key = wJal****\n",
-        "demo.seed = 42\n");
-    assertThat(out.toString()).doesNotContain("AKIAEXAMPLEACCESS", "wJalrXUtnFEMI-K7MDENG");
-    assertThat(err.toString()).isEmpty();
-  }
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .contains(
+                        "lake.endpoint = https://s3.example.internal\n",
+                        "lake.access-key = AKIA****\n",
+                        "lake.secret-key = wJal****\n",
+                        "demo.seed = 42\n");
+        assertThat(out.toString()).doesNotContain("AKIAEXAMPLEACCESS", "wJalrXUtnFEMI-K7MDENG");
+        assertThat(err.toString()).isEmpty();
+    }
 
-  @Test
-  void anInvalidConfigExitsWithCodeTwoAndTheMessageOnly() {
-    int exit = run("config", "show", "--conf", "lake.embedded.port=-1");
+    @Test
+    void anInvalidConfigExitsWithCodeTwoAndTheMessageOnly() {
+        int exit = run("config", "show", "--conf", "lake.embedded.port=-1");
 
-    assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("Cannot load config: lake.embedded.port must be between 0 and 65535, got -1. "
-        + "Set it in your --config file or with --conf lake.embedded.port=0 (the default).\n");
-    assertThat(out.toString()).isEmpty();
-  }
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo("Cannot load config: lake.embedded.port must be between 0 and 65535, got -1. "
+                        + "Set it in your --config file or with --conf lake.embedded.port=0 (the default).\n");
+        assertThat(out.toString()).isEmpty();
+    }
 
-  @Test
-  void serveRefusesANonEmbeddedEndpoint() {
-    int exit = run("lake", "serve", "--conf", "lake.endpoint=aws");
+    @Test
+    void serveRefusesANonEmbeddedEndpoint() {
+        int exit = run("lake", "serve", "--conf", "lake.endpoint=aws");
 
-    assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("Cannot serve the lake: lake.endpoint is aws, not embedded. "
-        + "Run it with --conf lake.endpoint=embedded.\n");
-  }
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString())
+                .isEqualTo("Cannot serve the lake: lake.endpoint is aws, not embedded. "
+                        + "Run it with --conf lake.endpoint=embedded.\n");
+    }
 
-  @Test
-  void benchExtractRefusesAnImageCountBeforeStartingAnything() {
-    int exit = run("bench", "extract", "--images", "15");
+    @Test
+    void benchExtractRefusesAnImageCountBeforeStartingAnything() {
+        int exit = run("bench", "extract", "--images", "15");
 
-    assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("Cannot benchmark extract: --images must be a positive multiple of 10 "
-        + "(as many of each class), got 15. Pass e.g. --images 1200.\n");
-  }
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString())
+                .isEqualTo("Cannot benchmark extract: --images must be a positive multiple of 10 "
+                        + "(as many of each class), got 15. Pass e.g. --images 1200.\n");
+    }
 }

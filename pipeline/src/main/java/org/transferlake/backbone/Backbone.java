@@ -18,9 +18,9 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.tensorflow.proto.SavedModel;
 import org.transferlake.config.BackboneSpec;
+import org.transferlake.config.TransferlakeException;
 import org.transferlake.image.Resizer;
 import org.transferlake.image.RgbImage;
-import org.transferlake.config.TransferlakeException;
 
 /**
  * A loaded, frozen backbone: a TensorFlow SavedModel run through DJL. Thread-safe to share; each
@@ -28,209 +28,251 @@ import org.transferlake.config.TransferlakeException;
  * batch, so a model that cannot serve fails here, with its name, not in the middle of a job.
  */
 public final class Backbone implements AutoCloseable {
-  private final BackboneSpec spec;
-  private final String id;
-  private final ZooModel<NDList, NDList> model;
-  private final String inputName;
-  private final String outputName;
-  private final long[] outputDims;
-  private final int dimension;
+    private final BackboneSpec spec;
+    private final String id;
+    private final ZooModel<NDList, NDList> model;
+    private final String inputName;
+    private final String outputName;
+    private final long[] outputDims;
+    private final int dimension;
 
-  private Backbone(BackboneSpec spec, String id, ZooModel<NDList, NDList> model, String inputName, String outputName) {
-    this.spec = spec;
-    this.id = id;
-    this.model = model;
-    this.inputName = inputName;
-    this.outputName = outputName;
-    try (Embedder probe = new Embedder()) {
-      long[] shape = probe.run(new float[imageSize()], 1).shape();
-      this.outputDims = Arrays.copyOfRange(shape, 1, shape.length);
-      this.dimension = spec.pooling().reduce(new float[(int) product(outputDims)], outputDims).length;
+    private Backbone(
+            BackboneSpec spec, String id, ZooModel<NDList, NDList> model, String inputName, String outputName) {
+        this.spec = spec;
+        this.id = id;
+        this.model = model;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        try (Embedder probe = new Embedder()) {
+            long[] shape = probe.run(new float[imageSize()], 1).shape();
+            this.outputDims = Arrays.copyOfRange(shape, 1, shape.length);
+            this.dimension = spec.pooling().reduce(new float[(int) product(outputDims)], outputDims).length;
+        }
     }
-  }
-
-  /**
-   * Loads a localized SavedModel.
-   *
-   * @param device where to run it: {@link Device#cpu()} or {@code Device.gpu(n)}
-   */
-  public static Backbone load(BackboneSpec spec, ModelStore.LocalModel local, Device device) {
-    NativeTensorFlow.ensureLoaded();
-    requireSignature(spec, local.directory());
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(local.directory())
-        .optEngine("TensorFlow")
-        .optDevice(device)
-        .optOption("SignatureDefKey", spec.signature())
-        .build();
-    ZooModel<NDList, NDList> model;
-    try {
-      model = criteria.loadModel();
-    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-      throw ModelStore.cannot(spec, "TensorFlow could not load " + local.directory() + " with signature "
-          + spec.signature() + " (" + e.getMessage() + ")", "Check backbone.uri and backbone.signature (saved_model_cli show --dir … --all lists them).");
-    }
-    try {
-      String input = pick(spec, "input", model.describeInput(), spec.inputName(), "backbone.input-name");
-      String output = pick(spec, "output", model.describeOutput(), spec.outputName(), "backbone.output-name");
-      checkInputShape(spec, model.describeInput());
-      return new Backbone(spec, local.backboneId(), model, input, output);
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
-  }
-
-  /** DJL quietly falls back to another signature when the key is missing: check it ourselves. */
-  private static void requireSignature(BackboneSpec spec, java.nio.file.Path directory) {
-    java.util.Set<String> signatures = new java.util.TreeSet<>();
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(directory.resolve("saved_model.pb"))) {
-      SavedModel.parseFrom(in).getMetaGraphsList().forEach(graph -> signatures.addAll(graph.getSignatureDefMap().keySet()));
-    } catch (IOException e) {
-      throw ModelStore.cannot(spec, directory.resolve("saved_model.pb") + " is unreadable (" + e.getMessage() + ")",
-          "Point backbone.uri at a valid TensorFlow SavedModel.");
-    }
-    if (!signatures.contains(spec.signature())) {
-      throw ModelStore.cannot(spec, "the SavedModel has no signature " + spec.signature() + " (it has " + signatures + ")",
-          "Set backbone.signature to one of those.");
-    }
-  }
-
-  /**
-   * Localizes and loads the backbone once on this machine (so a model that cannot load fails now,
-   * before any Spark job) and returns its id.
-   */
-  public static String resolveId(BackboneSpec spec, java.nio.file.Path cacheDir, org.apache.hadoop.conf.Configuration hadoop) {
-    try (Backbone backbone = open(spec, cacheDir, hadoop, Device.cpu())) {
-      return backbone.id();
-    }
-  }
-
-  /** Localizes the backbone into {@code cacheDir} (once per machine) and loads it. */
-  public static Backbone open(BackboneSpec spec, java.nio.file.Path cacheDir, org.apache.hadoop.conf.Configuration hadoop, Device device) {
-    return load(spec, new ModelStore(cacheDir, hadoop).localize(spec), device);
-  }
-
-  private static String pick(BackboneSpec spec, String what, PairList<String, Shape> tensors, String wanted, String key) {
-    if (tensors == null || tensors.isEmpty()) {
-      throw ModelStore.cannot(spec, "signature " + spec.signature() + " has no " + what + "s",
-          "Set backbone.signature to a serving signature of the model.");
-    }
-    if (what.equals("input") && tensors.size() > 1) {
-      throw ModelStore.cannot(spec, "signature " + spec.signature() + " has " + tensors.size() + " inputs " + tensors.keys(),
-          "Export a signature with a single image input.");
-    }
-    if (wanted.isEmpty()) {
-      if (tensors.size() > 1) {
-        throw ModelStore.cannot(spec, "signature " + spec.signature() + " has several " + what + "s " + tensors.keys(),
-            "Choose one with " + key + ".");
-      }
-      return tensors.get(0).getKey();
-    }
-    if (!tensors.keys().contains(wanted)) {
-      throw ModelStore.cannot(spec, "signature " + spec.signature() + " has no " + what + " " + wanted + " (it has " + tensors.keys() + ")",
-          "Set " + key + " to one of those, or leave it empty.");
-    }
-    return wanted;
-  }
-
-  private static void checkInputShape(BackboneSpec spec, PairList<String, Shape> inputs) {
-    long[] shape = inputs.get(0).getValue().getShape();
-    boolean fits = shape.length == 4 && (shape[3] == 3 || shape[3] == -1)
-        && (shape[1] == -1 || shape[1] == spec.inputHeight()) && (shape[2] == -1 || shape[2] == spec.inputWidth());
-    if (!fits) {
-      throw ModelStore.cannot(spec, "its input has shape " + Arrays.toString(shape) + " but backbone.input-size is ["
-          + spec.inputHeight() + ", " + spec.inputWidth() + "] with 3 channels (NHWC)",
-          "Set backbone.input-size to the model's input size.");
-    }
-  }
-
-  /** {@code name@sha256:digest}: the model and its exact content. */
-  public String id() {
-    return id;
-  }
-
-  public BackboneSpec spec() {
-    return spec;
-  }
-
-  /** Length of one embedding, after pooling. */
-  public int dimension() {
-    return dimension;
-  }
-
-  /** Floats per preprocessed image: H × W × 3. */
-  public int imageSize() {
-    return spec.inputHeight() * spec.inputWidth() * 3;
-  }
-
-  /**
-   * Resizes {@code image} to the input size and writes its preprocessed floats into image slot
-   * {@code slot} of {@code batch}.
-   */
-  public void prepare(RgbImage image, float[] batch, int slot) {
-    spec.preprocessing().apply(Resizer.resize(image, spec.inputWidth(), spec.inputHeight()).rgb(), batch, slot * imageSize());
-  }
-
-  /** A new embedder for the calling thread. */
-  public Embedder newEmbedder() {
-    return new Embedder();
-  }
-
-  @Override
-  public void close() {
-    model.close();
-  }
-
-  private record Output(float[] values, long[] shape) {}
-
-  private static long product(long[] dims) {
-    long product = 1;
-    for (long dim : dims) {
-      product *= dim;
-    }
-    return product;
-  }
-
-  /** Runs batches through the backbone; not thread-safe, cheap to create. */
-  public final class Embedder implements AutoCloseable {
-    private final Predictor<NDList, NDList> predictor = model.newPredictor();
 
     /**
-     * Embeds {@code count} preprocessed images.
+     * Loads a localized SavedModel.
      *
-     * @param images {@code count × imageSize()} floats, NHWC; may be longer (a reused buffer)
-     * @return one embedding of {@link #dimension()} floats per image
+     * @param device where to run it: {@link Device#cpu()} or {@code Device.gpu(n)}
      */
-    public float[][] embed(float[] images, int count) {
-      float[] flat = run(images, count).values();
-      int perImage = flat.length / count;
-      float[][] embeddings = new float[count][];
-      for (int i = 0; i < count; i++) {
-        embeddings[i] = spec.pooling().reduce(Arrays.copyOfRange(flat, i * perImage, (i + 1) * perImage), outputDims);
-      }
-      return embeddings;
+    public static Backbone load(BackboneSpec spec, ModelStore.LocalModel local, Device device) {
+        NativeTensorFlow.ensureLoaded();
+        requireSignature(spec, local.directory());
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(local.directory())
+                .optEngine("TensorFlow")
+                .optDevice(device)
+                .optOption("SignatureDefKey", spec.signature())
+                .build();
+        ZooModel<NDList, NDList> model;
+        try {
+            model = criteria.loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            throw ModelStore.cannot(
+                    spec,
+                    "TensorFlow could not load " + local.directory() + " with signature " + spec.signature() + " ("
+                            + e.getMessage() + ")",
+                    "Check backbone.uri and backbone.signature (saved_model_cli show --dir … --all lists them).");
+        }
+        try {
+            String input = pick(spec, "input", model.describeInput(), spec.inputName(), "backbone.input-name");
+            String output = pick(spec, "output", model.describeOutput(), spec.outputName(), "backbone.output-name");
+            checkInputShape(spec, model.describeInput());
+            return new Backbone(spec, local.backboneId(), model, input, output);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
-    /** The selected output for a batch, copied out of native memory. */
-    Output run(float[] images, int count) {
-      // Outputs are created on the input's manager: closing it frees the whole batch.
-      try (NDManager manager = model.getNDManager().newSubManager()) {
-        NDArray batch = manager.create(FloatBuffer.wrap(images, 0, count * imageSize()),
-            new Shape(count, spec.inputHeight(), spec.inputWidth(), 3), DataType.FLOAT32);
-        batch.setName(inputName);
-        NDList outputs = predictor.predict(new NDList(batch));
-        NDArray selected = outputs.get(outputName) != null ? outputs.get(outputName) : outputs.get(0);
-        return new Output(selected.toFloatArray(), selected.getShape().getShape());
-      } catch (TranslateException | RuntimeException e) {
-        throw TransferlakeException.cannot("embed with backbone " + id, e.getMessage(), "Check the backbone's input size and preprocessing.", e);
-      }
+    /** DJL quietly falls back to another signature when the key is missing: check it ourselves. */
+    private static void requireSignature(BackboneSpec spec, java.nio.file.Path directory) {
+        java.util.Set<String> signatures = new java.util.TreeSet<>();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(directory.resolve("saved_model.pb"))) {
+            SavedModel.parseFrom(in)
+                    .getMetaGraphsList()
+                    .forEach(graph ->
+                            signatures.addAll(graph.getSignatureDefMap().keySet()));
+        } catch (IOException e) {
+            throw ModelStore.cannot(
+                    spec,
+                    directory.resolve("saved_model.pb") + " is unreadable (" + e.getMessage() + ")",
+                    "Point backbone.uri at a valid TensorFlow SavedModel.");
+        }
+        if (!signatures.contains(spec.signature())) {
+            throw ModelStore.cannot(
+                    spec,
+                    "the SavedModel has no signature " + spec.signature() + " (it has " + signatures + ")",
+                    "Set backbone.signature to one of those.");
+        }
+    }
+
+    /**
+     * Localizes and loads the backbone once on this machine (so a model that cannot load fails now,
+     * before any Spark job) and returns its id.
+     */
+    public static String resolveId(
+            BackboneSpec spec, java.nio.file.Path cacheDir, org.apache.hadoop.conf.Configuration hadoop) {
+        try (Backbone backbone = open(spec, cacheDir, hadoop, Device.cpu())) {
+            return backbone.id();
+        }
+    }
+
+    /** Localizes the backbone into {@code cacheDir} (once per machine) and loads it. */
+    public static Backbone open(
+            BackboneSpec spec,
+            java.nio.file.Path cacheDir,
+            org.apache.hadoop.conf.Configuration hadoop,
+            Device device) {
+        return load(spec, new ModelStore(cacheDir, hadoop).localize(spec), device);
+    }
+
+    private static String pick(
+            BackboneSpec spec, String what, PairList<String, Shape> tensors, String wanted, String key) {
+        if (tensors == null || tensors.isEmpty()) {
+            throw ModelStore.cannot(
+                    spec,
+                    "signature " + spec.signature() + " has no " + what + "s",
+                    "Set backbone.signature to a serving signature of the model.");
+        }
+        if (what.equals("input") && tensors.size() > 1) {
+            throw ModelStore.cannot(
+                    spec,
+                    "signature " + spec.signature() + " has " + tensors.size() + " inputs " + tensors.keys(),
+                    "Export a signature with a single image input.");
+        }
+        if (wanted.isEmpty()) {
+            if (tensors.size() > 1) {
+                throw ModelStore.cannot(
+                        spec,
+                        "signature " + spec.signature() + " has several " + what + "s " + tensors.keys(),
+                        "Choose one with " + key + ".");
+            }
+            return tensors.get(0).getKey();
+        }
+        if (!tensors.keys().contains(wanted)) {
+            throw ModelStore.cannot(
+                    spec,
+                    "signature " + spec.signature() + " has no " + what + " " + wanted + " (it has " + tensors.keys()
+                            + ")",
+                    "Set " + key + " to one of those, or leave it empty.");
+        }
+        return wanted;
+    }
+
+    private static void checkInputShape(BackboneSpec spec, PairList<String, Shape> inputs) {
+        long[] shape = inputs.get(0).getValue().getShape();
+        boolean fits = shape.length == 4
+                && (shape[3] == 3 || shape[3] == -1)
+                && (shape[1] == -1 || shape[1] == spec.inputHeight())
+                && (shape[2] == -1 || shape[2] == spec.inputWidth());
+        if (!fits) {
+            throw ModelStore.cannot(
+                    spec,
+                    "its input has shape " + Arrays.toString(shape) + " but backbone.input-size is ["
+                            + spec.inputHeight() + ", " + spec.inputWidth() + "] with 3 channels (NHWC)",
+                    "Set backbone.input-size to the model's input size.");
+        }
+    }
+
+    /** {@code name@sha256:digest}: the model and its exact content. */
+    public String id() {
+        return id;
+    }
+
+    public BackboneSpec spec() {
+        return spec;
+    }
+
+    /** Length of one embedding, after pooling. */
+    public int dimension() {
+        return dimension;
+    }
+
+    /** Floats per preprocessed image: H × W × 3. */
+    public int imageSize() {
+        return spec.inputHeight() * spec.inputWidth() * 3;
+    }
+
+    /**
+     * Resizes {@code image} to the input size and writes its preprocessed floats into image slot
+     * {@code slot} of {@code batch}.
+     */
+    public void prepare(RgbImage image, float[] batch, int slot) {
+        spec.preprocessing()
+                .apply(
+                        Resizer.resize(image, spec.inputWidth(), spec.inputHeight())
+                                .rgb(),
+                        batch,
+                        slot * imageSize());
+    }
+
+    /** A new embedder for the calling thread. */
+    public Embedder newEmbedder() {
+        return new Embedder();
     }
 
     @Override
     public void close() {
-      predictor.close();
+        model.close();
     }
-  }
+
+    private record Output(float[] values, long[] shape) {}
+
+    private static long product(long[] dims) {
+        long product = 1;
+        for (long dim : dims) {
+            product *= dim;
+        }
+        return product;
+    }
+
+    /** Runs batches through the backbone; not thread-safe, cheap to create. */
+    public final class Embedder implements AutoCloseable {
+        private final Predictor<NDList, NDList> predictor = model.newPredictor();
+
+        /**
+         * Embeds {@code count} preprocessed images.
+         *
+         * @param images {@code count × imageSize()} floats, NHWC; may be longer (a reused buffer)
+         * @return one embedding of {@link #dimension()} floats per image
+         */
+        public float[][] embed(float[] images, int count) {
+            float[] flat = run(images, count).values();
+            int perImage = flat.length / count;
+            float[][] embeddings = new float[count][];
+            for (int i = 0; i < count; i++) {
+                embeddings[i] =
+                        spec.pooling().reduce(Arrays.copyOfRange(flat, i * perImage, (i + 1) * perImage), outputDims);
+            }
+            return embeddings;
+        }
+
+        /** The selected output for a batch, copied out of native memory. */
+        Output run(float[] images, int count) {
+            // Outputs are created on the input's manager: closing it frees the whole batch.
+            try (NDManager manager = model.getNDManager().newSubManager()) {
+                NDArray batch = manager.create(
+                        FloatBuffer.wrap(images, 0, count * imageSize()),
+                        new Shape(count, spec.inputHeight(), spec.inputWidth(), 3),
+                        DataType.FLOAT32);
+                batch.setName(inputName);
+                NDList outputs = predictor.predict(new NDList(batch));
+                NDArray selected = outputs.get(outputName) != null ? outputs.get(outputName) : outputs.get(0);
+                return new Output(selected.toFloatArray(), selected.getShape().getShape());
+            } catch (TranslateException | RuntimeException e) {
+                throw TransferlakeException.cannot(
+                        "embed with backbone " + id,
+                        e.getMessage(),
+                        "Check the backbone's input size and preprocessing.",
+                        e);
+            }
+        }
+
+        @Override
+        public void close() {
+            predictor.close();
+        }
+    }
 }

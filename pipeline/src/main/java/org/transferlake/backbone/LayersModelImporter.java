@@ -39,488 +39,602 @@ import org.transferlake.config.TransferlakeException;
  * rebuilt op by op with TF Java; weights become constants, so the model is frozen by construction.
  */
 public final class LayersModelImporter {
-  /** Signature names of every SavedModel this importer writes. */
-  public static final String INPUT = "image";
-  public static final String OUTPUT = "embedding";
+    /** Signature names of every SavedModel this importer writes. */
+    public static final String INPUT = "image";
 
-  /** The layer types the importer can rebuild; any other type is refused by name. */
-  public static final Set<String> SUPPORTED_LAYERS = new TreeSet<>(List.of(
-      "InputLayer", "ZeroPadding2D", "Conv2D", "DepthwiseConv2D", "BatchNormalization", "ReLU", "Activation",
-      "Add", "Concatenate", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
-      "Flatten", "Dense", "Dropout"));
+    public static final String OUTPUT = "embedding";
 
-  /** What an import produced. {@code outputShape} is the per-image shape (without the batch axis). */
-  public record Result(Path savedModel, int inputHeight, int inputWidth, int inputChannels, long[] outputShape) {}
+    /** The layer types the importer can rebuild; any other type is refused by name. */
+    public static final Set<String> SUPPORTED_LAYERS = new TreeSet<>(List.of(
+            "InputLayer",
+            "ZeroPadding2D",
+            "Conv2D",
+            "DepthwiseConv2D",
+            "BatchNormalization",
+            "ReLU",
+            "Activation",
+            "Add",
+            "Concatenate",
+            "MaxPooling2D",
+            "AveragePooling2D",
+            "GlobalAveragePooling2D",
+            "GlobalMaxPooling2D",
+            "Flatten",
+            "Dense",
+            "Dropout"));
 
-  private final String name;
-  private final Map<String, JsonObject> layers = new LinkedHashMap<>();
-  private final Map<String, Weight> weights;
-  private final Map<String, Operand<TFloat32>> built = new HashMap<>();
-  private Ops tf;
-  private Placeholder<TFloat32> input;
+    /** What an import produced. {@code outputShape} is the per-image shape (without the batch axis). */
+    public record Result(Path savedModel, int inputHeight, int inputWidth, int inputChannels, long[] outputShape) {}
 
-  private record Weight(long[] shape, float[] values) {}
+    private final String name;
+    private final Map<String, JsonObject> layers = new LinkedHashMap<>();
+    private final Map<String, Weight> weights;
+    private final Map<String, Operand<TFloat32>> built = new HashMap<>();
+    private Ops tf;
+    private Placeholder<TFloat32> input;
 
-  private LayersModelImporter(String name, JsonObject modelConfig, Map<String, Weight> weights) {
-    this.name = name;
-    this.weights = weights;
-    JsonArray layerArray = layerArray(modelConfig);
-    JsonObject previous = null;
-    boolean sequential = "Sequential".equals(modelConfig.get("class_name").getAsString());
-    for (JsonElement element : layerArray) {
-      JsonObject layer = element.getAsJsonObject();
-      String layerName = layer.getAsJsonObject("config").get("name").getAsString();
-      if (sequential) {
-        layer = sequentialNode(layer, previous);
-      }
-      layers.put(layerName, layer);
-      previous = layer;
-    }
-  }
+    private record Weight(long[] shape, float[] values) {}
 
-  /**
-   * Imports {@code modelJson} cut at {@code layer} into a new SavedModel directory {@code output}.
-   *
-   * @param name the backbone's name, used in messages
-   */
-  public static Result importModel(String name, Path modelJson, String layer, Path output) {
-    NativeTensorFlow.ensureLoaded();
-    JsonObject json = readJson(name, modelJson);
-    JsonObject topology = json.has("modelTopology") ? json.getAsJsonObject("modelTopology") : json;
-    JsonObject modelConfig = topology.has("model_config") ? topology.getAsJsonObject("model_config") : topology;
-    if (!json.has("weightsManifest")) {
-      throw cannot(name, modelJson + " has no weightsManifest", "Pass the model.json of a TF.js layers model (tfjs_layers_model format).");
-    }
-    Map<String, Weight> weights = readWeights(name, json.getAsJsonArray("weightsManifest"), modelJson.getParent());
-    return new LayersModelImporter(name, modelConfig, weights).export(layer, output);
-  }
-
-  private Result export(String cutLayer, Path output) {
-    if (!layers.containsKey(cutLayer)) {
-      throw cannot(name, "it has no layer named " + cutLayer, "Pick one of its layers with --layer, e.g. " + lastLayers(5) + ".");
-    }
-    try (Graph graph = new Graph()) {
-      tf = Ops.create(graph);
-      Operand<TFloat32> cut = tf.withName(OUTPUT).identity(output(cutLayer));
-      if (input == null) {
-        throw cannot(name, "layer " + cutLayer + " does not depend on an InputLayer", "Pick a layer after the model's input.");
-      }
-      long[] inputDims = input.shape().asArray();
-      long[] outputDims = cut.shape().asArray();
-      try (Session session = new Session(graph)) {
-        Signature signature = Signature.builder().key(Signature.DEFAULT_KEY).input(INPUT, input).output(OUTPUT, cut).build();
-        SavedModelBundle.exporter(output.toString()).withFunction(SessionFunction.create(signature, session)).export();
-      } catch (IOException e) {
-        throw cannot(name, "writing the SavedModel to " + output + " failed (" + e.getMessage() + ")", "Check that the directory is writable.");
-      }
-      long[] perImage = java.util.Arrays.copyOfRange(outputDims, 1, outputDims.length);
-      return new Result(output, (int) inputDims[1], (int) inputDims[2], (int) inputDims[3], perImage);
-    }
-  }
-
-  private Operand<TFloat32> output(String layerName) {
-    Operand<TFloat32> done = built.get(layerName);
-    if (done != null) {
-      return done;
-    }
-    JsonObject layer = layers.get(layerName);
-    if (layer == null) {
-      throw cannot(name, "a layer refers to a missing layer " + layerName, "The model.json is inconsistent: re-export it.");
-    }
-    List<Operand<TFloat32>> inputs = new ArrayList<>();
-    for (String inbound : inboundLayers(layer)) {
-      inputs.add(output(inbound));
-    }
-    Operand<TFloat32> result = build(layerName, layer.get("class_name").getAsString(), layer.getAsJsonObject("config"), inputs);
-    built.put(layerName, result);
-    return result;
-  }
-
-  private Operand<TFloat32> build(String layerName, String type, JsonObject config, List<Operand<TFloat32>> inputs) {
-    Ops scope = tf.withSubScope(layerName.replaceAll("[^A-Za-z0-9_.\\-/]", "_"));
-    switch (type) {
-      case "InputLayer":
-        return inputLayer(config);
-      case "Dropout":
-        return single(layerName, inputs);
-      case "ZeroPadding2D":
-        return zeroPadding(scope, config, single(layerName, inputs));
-      case "Conv2D":
-        return activation(scope, layerName, config, conv2d(scope, layerName, config, single(layerName, inputs)));
-      case "DepthwiseConv2D":
-        return activation(scope, layerName, config, depthwise(scope, layerName, config, single(layerName, inputs)));
-      case "BatchNormalization":
-        return batchNormalization(scope, layerName, config, single(layerName, inputs));
-      case "ReLU":
-        return relu(scope, layerName, config, single(layerName, inputs));
-      case "Activation":
-        return activation(scope, layerName, config, single(layerName, inputs));
-      case "Add":
-        return inputs.size() == 1 ? inputs.get(0) : scope.math.addN(inputs);
-      case "Concatenate":
-        return scope.concat(inputs, scope.constant(config.has("axis") ? config.get("axis").getAsInt() : -1));
-      case "MaxPooling2D":
-      case "AveragePooling2D":
-        return pooling(scope, type.startsWith("Max"), config, single(layerName, inputs));
-      case "GlobalAveragePooling2D":
-        return scope.math.mean(single(layerName, inputs), scope.constant(new int[] {1, 2}));
-      case "GlobalMaxPooling2D":
-        return scope.max(single(layerName, inputs), scope.constant(new int[] {1, 2}));
-      case "Flatten":
-        return flatten(scope, single(layerName, inputs));
-      case "Dense":
-        return activation(scope, layerName, config, dense(scope, layerName, config, single(layerName, inputs)));
-      default:
-        throw cannot(name, "layer " + layerName + " has type " + type + ", which the importer does not support (supported: "
-            + String.join(", ", SUPPORTED_LAYERS) + ")",
-            "Cut the model before that layer with --layer, or export the model from Keras as a SavedModel.");
-    }
-  }
-
-  private Operand<TFloat32> inputLayer(JsonObject config) {
-    JsonArray shape = config.getAsJsonArray("batch_input_shape");
-    if (shape == null || shape.size() != 4 || shape.get(1).isJsonNull() || shape.get(2).isJsonNull()) {
-      throw cannot(name, "its input is not a fixed-size image batch [null, H, W, C] (" + shape + ")",
-          "Import a model with a fixed input size.");
-    }
-    input = tf.withName(INPUT).placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, shape.get(1).getAsLong(), shape.get(2).getAsLong(), shape.get(3).getAsLong())));
-    return input;
-  }
-
-  private Operand<TFloat32> zeroPadding(Ops scope, JsonObject config, Operand<TFloat32> x) {
-    channelsLast(config);
-    JsonElement padding = config.get("padding");
-    int top;
-    int bottom;
-    int left;
-    int right;
-    if (padding.isJsonPrimitive()) {
-      top = bottom = left = right = padding.getAsInt();
-    } else {
-      JsonArray pairs = padding.getAsJsonArray();
-      JsonElement rows = pairs.get(0);
-      JsonElement cols = pairs.get(1);
-      top = rows.isJsonArray() ? rows.getAsJsonArray().get(0).getAsInt() : rows.getAsInt();
-      bottom = rows.isJsonArray() ? rows.getAsJsonArray().get(1).getAsInt() : rows.getAsInt();
-      left = cols.isJsonArray() ? cols.getAsJsonArray().get(0).getAsInt() : cols.getAsInt();
-      right = cols.isJsonArray() ? cols.getAsJsonArray().get(1).getAsInt() : cols.getAsInt();
-    }
-    return scope.pad(x, scope.constant(new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}}), scope.constant(0f));
-  }
-
-  private Operand<TFloat32> conv2d(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
-    channelsLast(config);
-    Operand<TFloat32> kernel = constant(scope, weight(layerName, "kernel"));
-    int[] dilation = pair(config, "dilation_rate", 1);
-    Operand<TFloat32> y = scope.nn.conv2d(x, kernel, strides(config), padding(config),
-        Conv2d.dilations(List.of(1L, (long) dilation[0], (long) dilation[1], 1L)));
-    return bias(scope, layerName, config, y);
-  }
-
-  private Operand<TFloat32> depthwise(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
-    channelsLast(config);
-    Operand<TFloat32> kernel = constant(scope, weight(layerName, "depthwise_kernel"));
-    int[] dilation = pair(config, "dilation_rate", 1);
-    Operand<TFloat32> y = scope.nn.depthwiseConv2dNative(x, kernel, strides(config), padding(config),
-        DepthwiseConv2dNative.dilations(List.of(1L, (long) dilation[0], (long) dilation[1], 1L)));
-    return bias(scope, layerName, config, y);
-  }
-
-  private Operand<TFloat32> dense(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
-    if (x.shape().numDimensions() != 2) {
-      throw cannot(name, "Dense layer " + layerName + " gets a rank-" + x.shape().numDimensions() + " input",
-          "Only Dense on flat [N, D] inputs is supported: add a Flatten before it, or cut the model earlier.");
-    }
-    return bias(scope, layerName, config, scope.linalg.matMul(x, constant(scope, weight(layerName, "kernel"))));
-  }
-
-  private Operand<TFloat32> bias(Ops scope, String layerName, JsonObject config, Operand<TFloat32> y) {
-    boolean useBias = !config.has("use_bias") || config.get("use_bias").getAsBoolean();
-    return useBias ? scope.nn.biasAdd(y, constant(scope, weight(layerName, "bias"))) : y;
-  }
-
-  /** Inference-mode batch norm folded into one multiply-add per channel. */
-  private Operand<TFloat32> batchNormalization(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
-    int axis = config.has("axis") ? config.get("axis").getAsInt() : -1;
-    if (axis != -1 && axis != x.shape().numDimensions() - 1) {
-      throw cannot(name, "BatchNormalization layer " + layerName + " normalizes axis " + axis + ", not the channels",
-          "Only channels-last models are supported.");
-    }
-    float epsilon = config.has("epsilon") ? config.get("epsilon").getAsFloat() : 1e-3f;
-    float[] mean = weight(layerName, "moving_mean").values();
-    float[] variance = weight(layerName, "moving_variance").values();
-    boolean scale = !config.has("scale") || config.get("scale").getAsBoolean();
-    boolean center = !config.has("center") || config.get("center").getAsBoolean();
-    float[] gamma = scale ? weight(layerName, "gamma").values() : null;
-    float[] beta = center ? weight(layerName, "beta").values() : null;
-    float[] multiplier = new float[mean.length];
-    float[] offset = new float[mean.length];
-    for (int c = 0; c < mean.length; c++) {
-      multiplier[c] = (float) ((gamma == null ? 1.0 : gamma[c]) / Math.sqrt(variance[c] + (double) epsilon));
-      offset[c] = (float) ((beta == null ? 0.0 : beta[c]) - mean[c] * (double) multiplier[c]);
-    }
-    long[] shape = {mean.length};
-    return scope.math.add(scope.math.mul(x, constant(scope, new Weight(shape, multiplier))), constant(scope, new Weight(shape, offset)));
-  }
-
-  private Operand<TFloat32> relu(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
-    float slope = optionalFloat(config, "negative_slope", 0f);
-    float threshold = optionalFloat(config, "threshold", 0f);
-    if (slope != 0f || threshold != 0f) {
-      throw cannot(name, "ReLU layer " + layerName + " has negative_slope " + slope + " and threshold " + threshold,
-          "Only plain ReLU (with an optional max_value) is supported.");
-    }
-    Float max = config.has("max_value") && !config.get("max_value").isJsonNull() ? config.get("max_value").getAsFloat() : null;
-    if (max == null) {
-      return scope.nn.relu(x);
-    }
-    return max == 6f ? scope.nn.relu6(x) : scope.math.minimum(scope.nn.relu(x), scope.constant(max));
-  }
-
-  private Operand<TFloat32> activation(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
-    String activation = config.has("activation") ? config.get("activation").getAsString() : "linear";
-    switch (activation) {
-      case "linear":
-        return x;
-      case "relu":
-        return scope.nn.relu(x);
-      case "relu6":
-        return scope.nn.relu6(x);
-      case "sigmoid":
-        return scope.math.sigmoid(x);
-      case "tanh":
-        return scope.math.tanh(x);
-      case "softmax":
-        return scope.nn.softmax(x);
-      default:
-        throw cannot(name, "layer " + layerName + " uses activation " + activation + ", which the importer does not support",
-            "Supported activations: linear, relu, relu6, sigmoid, tanh, softmax.");
-    }
-  }
-
-  private Operand<TFloat32> pooling(Ops scope, boolean max, JsonObject config, Operand<TFloat32> x) {
-    channelsLast(config);
-    int[] size = pair(config, "pool_size", 2);
-    int[] stride = config.has("strides") && !config.get("strides").isJsonNull() ? pair(config, "strides", 1) : size;
-    List<Long> window = List.of(1L, (long) size[0], (long) size[1], 1L);
-    List<Long> strides = List.of(1L, (long) stride[0], (long) stride[1], 1L);
-    String padding = padding(config);
-    if (max) {
-      return scope.nn.maxPool(x, scope.constant(new int[] {1, size[0], size[1], 1}),
-          scope.constant(new int[] {1, stride[0], stride[1], 1}), padding);
-    }
-    return scope.nn.avgPool(x, window, strides, padding);
-  }
-
-  private Operand<TFloat32> flatten(Ops scope, Operand<TFloat32> x) {
-    long[] dims = x.shape().asArray();
-    long flat = 1;
-    for (int i = 1; i < dims.length; i++) {
-      flat *= dims[i];
-    }
-    return scope.reshape(x, scope.constant(new long[] {-1, flat}));
-  }
-
-  private static Operand<TFloat32> constant(Ops scope, Weight weight) {
-    return scope.constant(NdArrays.wrap(Shape.of(weight.shape()), DataBuffers.of(weight.values(), true, false)));
-  }
-
-  private Weight weight(String layerName, String parameter) {
-    String key = layerName + "/" + parameter;
-    Weight exact = weights.get(key);
-    if (exact != null) {
-      return exact;
-    }
-    // Some exporters prefix a scope or append ":0".
-    return weights.entrySet().stream()
-        .filter(entry -> entry.getKey().endsWith("/" + key) || entry.getKey().equals(key + ":0") || entry.getKey().endsWith("/" + key + ":0"))
-        .map(Map.Entry::getValue)
-        .findFirst()
-        .orElseThrow(() -> cannot(name, "weight " + key + " is missing from the weights manifest",
-            "Re-export the model with its weights."));
-  }
-
-  private Operand<TFloat32> single(String layerName, List<Operand<TFloat32>> inputs) {
-    if (inputs.size() != 1) {
-      throw cannot(name, "layer " + layerName + " has " + inputs.size() + " inputs where one is expected", "Re-export the model.");
-    }
-    return inputs.get(0);
-  }
-
-  private void channelsLast(JsonObject config) {
-    if (config.has("data_format") && !"channels_last".equals(config.get("data_format").getAsString())) {
-      throw cannot(name, "layer " + config.get("name").getAsString() + " uses data_format " + config.get("data_format").getAsString(),
-          "Only channels_last models are supported.");
-    }
-  }
-
-  private static List<Long> strides(JsonObject config) {
-    int[] strides = pair(config, "strides", 1);
-    return List.of(1L, (long) strides[0], (long) strides[1], 1L);
-  }
-
-  private String padding(JsonObject config) {
-    String padding = config.has("padding") ? config.get("padding").getAsString() : "valid";
-    if (!padding.equals("same") && !padding.equals("valid")) {
-      throw cannot(name, "layer " + config.get("name").getAsString() + " uses padding " + padding, "Only 'same' and 'valid' are supported.");
-    }
-    return padding.toUpperCase(java.util.Locale.ROOT);
-  }
-
-  private static int[] pair(JsonObject config, String key, int fallback) {
-    JsonElement value = config.get(key);
-    if (value == null || value.isJsonNull()) {
-      return new int[] {fallback, fallback};
-    }
-    if (value.isJsonPrimitive()) {
-      return new int[] {value.getAsInt(), value.getAsInt()};
-    }
-    JsonArray array = value.getAsJsonArray();
-    return new int[] {array.get(0).getAsInt(), array.get(1).getAsInt()};
-  }
-
-  private static float optionalFloat(JsonObject config, String key, float fallback) {
-    return config.has(key) && !config.get(key).isJsonNull() ? config.get(key).getAsFloat() : fallback;
-  }
-
-  private List<String> inboundLayers(JsonObject layer) {
-    List<String> inbound = new ArrayList<>();
-    JsonArray nodes = layer.getAsJsonArray("inbound_nodes");
-    if (nodes == null || nodes.isEmpty()) {
-      return inbound;
-    }
-    if (nodes.size() > 1) {
-      throw cannot(name, "layer " + layer.getAsJsonObject("config").get("name").getAsString() + " is shared (called "
-          + nodes.size() + " times)", "Shared layers are not supported.");
-    }
-    for (JsonElement entry : nodes.get(0).getAsJsonArray()) {
-      if (!entry.isJsonArray()) {
-        throw cannot(name, "its inbound_nodes use a format other than Keras 2's [[name, node, tensor, kwargs]]",
-            "Export the model with Keras 2 / tfjs-converter's tfjs_layers_model format.");
-      }
-      inbound.add(entry.getAsJsonArray().get(0).getAsString());
-    }
-    return inbound;
-  }
-
-  /** A Sequential layer as a functional node fed by the previous layer (and an InputLayer for the first). */
-  private JsonObject sequentialNode(JsonObject layer, JsonObject previous) {
-    JsonObject node = layer.deepCopy();
-    JsonArray inbound = new JsonArray();
-    String from;
-    if (previous == null) {
-      JsonObject config = layer.getAsJsonObject("config");
-      JsonObject inputConfig = new JsonObject();
-      inputConfig.addProperty("name", "input");
-      inputConfig.add("batch_input_shape", config.get("batch_input_shape"));
-      JsonObject inputLayer = new JsonObject();
-      inputLayer.addProperty("class_name", "InputLayer");
-      inputLayer.add("config", inputConfig);
-      inputLayer.add("inbound_nodes", new JsonArray());
-      layers.put("input", inputLayer);
-      from = "input";
-    } else {
-      from = previous.getAsJsonObject("config").get("name").getAsString();
-    }
-    JsonArray edge = new JsonArray();
-    edge.add(from);
-    edge.add(0);
-    edge.add(0);
-    edge.add(new JsonObject());
-    JsonArray edges = new JsonArray();
-    edges.add(edge);
-    inbound.add(edges);
-    node.add("inbound_nodes", inbound);
-    return node;
-  }
-
-  private static JsonArray layerArray(JsonObject modelConfig) {
-    JsonElement config = modelConfig.get("config");
-    if (config.isJsonArray()) {
-      return config.getAsJsonArray();
-    }
-    return config.getAsJsonObject().getAsJsonArray("layers");
-  }
-
-  private String lastLayers(int count) {
-    List<String> names = new ArrayList<>(layers.keySet());
-    return String.join(", ", names.subList(Math.max(0, names.size() - count), names.size()));
-  }
-
-  private static JsonObject readJson(String name, Path modelJson) {
-    try {
-      return JsonParser.parseString(Files.readString(modelJson)).getAsJsonObject();
-    } catch (IOException | RuntimeException e) {
-      throw cannot(name, modelJson + " is not a readable JSON model (" + e.getMessage() + ")", "Pass the model.json of a TF.js layers model.");
-    }
-  }
-
-  private static Map<String, Weight> readWeights(String name, JsonArray manifest, Path dir) {
-    Map<String, Weight> weights = new HashMap<>();
-    for (JsonElement groupElement : manifest) {
-      JsonObject group = groupElement.getAsJsonObject();
-      ByteBuffer bytes = concatenatedShards(name, group.getAsJsonArray("paths"), dir);
-      for (JsonElement weightElement : group.getAsJsonArray("weights")) {
-        JsonObject spec = weightElement.getAsJsonObject();
-        JsonArray shapeArray = spec.getAsJsonArray("shape");
-        long[] shape = new long[shapeArray.size()];
-        int count = 1;
-        for (int i = 0; i < shape.length; i++) {
-          shape[i] = shapeArray.get(i).getAsLong();
-          count *= (int) shape[i];
+    private LayersModelImporter(String name, JsonObject modelConfig, Map<String, Weight> weights) {
+        this.name = name;
+        this.weights = weights;
+        JsonArray layerArray = layerArray(modelConfig);
+        JsonObject previous = null;
+        boolean sequential = "Sequential".equals(modelConfig.get("class_name").getAsString());
+        for (JsonElement element : layerArray) {
+            JsonObject layer = element.getAsJsonObject();
+            String layerName = layer.getAsJsonObject("config").get("name").getAsString();
+            if (sequential) {
+                layer = sequentialNode(layer, previous);
+            }
+            layers.put(layerName, layer);
+            previous = layer;
         }
-        weights.put(spec.get("name").getAsString(), new Weight(shape, decode(name, spec, bytes, count)));
-      }
     }
-    return weights;
-  }
 
-  private static float[] decode(String name, JsonObject spec, ByteBuffer bytes, int count) {
-    float[] values = new float[count];
-    String dtype = spec.get("dtype").getAsString();
-    JsonObject quantization = spec.has("quantization") ? spec.getAsJsonObject("quantization") : null;
-    try {
-      if (quantization != null) {
-        // As TF.js does: dequantize in double precision, round once to float.
-        double scale = quantization.get("scale").getAsDouble();
-        double min = quantization.get("min").getAsDouble();
-        String storage = quantization.get("dtype").getAsString();
-        for (int i = 0; i < count; i++) {
-          int q = switch (storage) {
-            case "uint8" -> Byte.toUnsignedInt(bytes.get());
-            case "uint16" -> Short.toUnsignedInt(bytes.getShort());
-            default -> throw cannot(name, "weight " + spec.get("name").getAsString() + " is quantized as " + storage,
-                "Only uint8 and uint16 quantization are supported.");
-          };
-          values[i] = (float) (q * scale + min);
+    /**
+     * Imports {@code modelJson} cut at {@code layer} into a new SavedModel directory {@code output}.
+     *
+     * @param name the backbone's name, used in messages
+     */
+    public static Result importModel(String name, Path modelJson, String layer, Path output) {
+        NativeTensorFlow.ensureLoaded();
+        JsonObject json = readJson(name, modelJson);
+        JsonObject topology = json.has("modelTopology") ? json.getAsJsonObject("modelTopology") : json;
+        JsonObject modelConfig = topology.has("model_config") ? topology.getAsJsonObject("model_config") : topology;
+        if (!json.has("weightsManifest")) {
+            throw cannot(
+                    name,
+                    modelJson + " has no weightsManifest",
+                    "Pass the model.json of a TF.js layers model (tfjs_layers_model format).");
         }
-      } else if (dtype.equals("float32")) {
-        bytes.asFloatBuffer().get(values);
-        bytes.position(bytes.position() + 4 * count);
-      } else {
-        throw cannot(name, "weight " + spec.get("name").getAsString() + " has dtype " + dtype, "Only float32 weights are supported.");
-      }
-    } catch (java.nio.BufferUnderflowException e) {
-      throw cannot(name, "the weight files end before weight " + spec.get("name").getAsString(),
-          "The weight files are truncated: extract them again.");
+        Map<String, Weight> weights = readWeights(name, json.getAsJsonArray("weightsManifest"), modelJson.getParent());
+        return new LayersModelImporter(name, modelConfig, weights).export(layer, output);
     }
-    return values;
-  }
 
-  private static ByteBuffer concatenatedShards(String name, JsonArray paths, Path dir) {
-    try {
-      java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-      for (JsonElement path : paths) {
-        all.write(Files.readAllBytes(dir.resolve(path.getAsString())));
-      }
-      return ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
-    } catch (IOException e) {
-      throw cannot(name, "a weight file is unreadable (" + e.getMessage() + ")", "Keep the weight files next to model.json.");
+    private Result export(String cutLayer, Path output) {
+        if (!layers.containsKey(cutLayer)) {
+            throw cannot(
+                    name,
+                    "it has no layer named " + cutLayer,
+                    "Pick one of its layers with --layer, e.g. " + lastLayers(5) + ".");
+        }
+        try (Graph graph = new Graph()) {
+            tf = Ops.create(graph);
+            Operand<TFloat32> cut = tf.withName(OUTPUT).identity(output(cutLayer));
+            if (input == null) {
+                throw cannot(
+                        name,
+                        "layer " + cutLayer + " does not depend on an InputLayer",
+                        "Pick a layer after the model's input.");
+            }
+            long[] inputDims = input.shape().asArray();
+            long[] outputDims = cut.shape().asArray();
+            try (Session session = new Session(graph)) {
+                Signature signature = Signature.builder()
+                        .key(Signature.DEFAULT_KEY)
+                        .input(INPUT, input)
+                        .output(OUTPUT, cut)
+                        .build();
+                SavedModelBundle.exporter(output.toString())
+                        .withFunction(SessionFunction.create(signature, session))
+                        .export();
+            } catch (IOException e) {
+                throw cannot(
+                        name,
+                        "writing the SavedModel to " + output + " failed (" + e.getMessage() + ")",
+                        "Check that the directory is writable.");
+            }
+            long[] perImage = java.util.Arrays.copyOfRange(outputDims, 1, outputDims.length);
+            return new Result(output, (int) inputDims[1], (int) inputDims[2], (int) inputDims[3], perImage);
+        }
     }
-  }
 
-  private static TransferlakeException cannot(String name, String reason, String fix) {
-    return TransferlakeException.cannot("import backbone " + name, reason, fix);
-  }
+    private Operand<TFloat32> output(String layerName) {
+        Operand<TFloat32> done = built.get(layerName);
+        if (done != null) {
+            return done;
+        }
+        JsonObject layer = layers.get(layerName);
+        if (layer == null) {
+            throw cannot(
+                    name,
+                    "a layer refers to a missing layer " + layerName,
+                    "The model.json is inconsistent: re-export it.");
+        }
+        List<Operand<TFloat32>> inputs = new ArrayList<>();
+        for (String inbound : inboundLayers(layer)) {
+            inputs.add(output(inbound));
+        }
+        Operand<TFloat32> result =
+                build(layerName, layer.get("class_name").getAsString(), layer.getAsJsonObject("config"), inputs);
+        built.put(layerName, result);
+        return result;
+    }
+
+    private Operand<TFloat32> build(String layerName, String type, JsonObject config, List<Operand<TFloat32>> inputs) {
+        Ops scope = tf.withSubScope(layerName.replaceAll("[^A-Za-z0-9_.\\-/]", "_"));
+        switch (type) {
+            case "InputLayer":
+                return inputLayer(config);
+            case "Dropout":
+                return single(layerName, inputs);
+            case "ZeroPadding2D":
+                return zeroPadding(scope, config, single(layerName, inputs));
+            case "Conv2D":
+                return activation(
+                        scope, layerName, config, conv2d(scope, layerName, config, single(layerName, inputs)));
+            case "DepthwiseConv2D":
+                return activation(
+                        scope, layerName, config, depthwise(scope, layerName, config, single(layerName, inputs)));
+            case "BatchNormalization":
+                return batchNormalization(scope, layerName, config, single(layerName, inputs));
+            case "ReLU":
+                return relu(scope, layerName, config, single(layerName, inputs));
+            case "Activation":
+                return activation(scope, layerName, config, single(layerName, inputs));
+            case "Add":
+                return inputs.size() == 1 ? inputs.get(0) : scope.math.addN(inputs);
+            case "Concatenate":
+                return scope.concat(
+                        inputs,
+                        scope.constant(config.has("axis") ? config.get("axis").getAsInt() : -1));
+            case "MaxPooling2D":
+            case "AveragePooling2D":
+                return pooling(scope, type.startsWith("Max"), config, single(layerName, inputs));
+            case "GlobalAveragePooling2D":
+                return scope.math.mean(single(layerName, inputs), scope.constant(new int[] {1, 2}));
+            case "GlobalMaxPooling2D":
+                return scope.max(single(layerName, inputs), scope.constant(new int[] {1, 2}));
+            case "Flatten":
+                return flatten(scope, single(layerName, inputs));
+            case "Dense":
+                return activation(scope, layerName, config, dense(scope, layerName, config, single(layerName, inputs)));
+            default:
+                throw cannot(
+                        name,
+                        "layer " + layerName + " has type " + type
+                                + ", which the importer does not support (supported: "
+                                + String.join(", ", SUPPORTED_LAYERS) + ")",
+                        "Cut the model before that layer with --layer, or export the model from Keras as a SavedModel.");
+        }
+    }
+
+    private Operand<TFloat32> inputLayer(JsonObject config) {
+        JsonArray shape = config.getAsJsonArray("batch_input_shape");
+        if (shape == null
+                || shape.size() != 4
+                || shape.get(1).isJsonNull()
+                || shape.get(2).isJsonNull()) {
+            throw cannot(
+                    name,
+                    "its input is not a fixed-size image batch [null, H, W, C] (" + shape + ")",
+                    "Import a model with a fixed input size.");
+        }
+        input = tf.withName(INPUT)
+                .placeholder(
+                        TFloat32.class,
+                        Placeholder.shape(Shape.of(
+                                -1,
+                                shape.get(1).getAsLong(),
+                                shape.get(2).getAsLong(),
+                                shape.get(3).getAsLong())));
+        return input;
+    }
+
+    private Operand<TFloat32> zeroPadding(Ops scope, JsonObject config, Operand<TFloat32> x) {
+        channelsLast(config);
+        JsonElement padding = config.get("padding");
+        int top;
+        int bottom;
+        int left;
+        int right;
+        if (padding.isJsonPrimitive()) {
+            top = bottom = left = right = padding.getAsInt();
+        } else {
+            JsonArray pairs = padding.getAsJsonArray();
+            JsonElement rows = pairs.get(0);
+            JsonElement cols = pairs.get(1);
+            top = rows.isJsonArray() ? rows.getAsJsonArray().get(0).getAsInt() : rows.getAsInt();
+            bottom = rows.isJsonArray() ? rows.getAsJsonArray().get(1).getAsInt() : rows.getAsInt();
+            left = cols.isJsonArray() ? cols.getAsJsonArray().get(0).getAsInt() : cols.getAsInt();
+            right = cols.isJsonArray() ? cols.getAsJsonArray().get(1).getAsInt() : cols.getAsInt();
+        }
+        return scope.pad(
+                x, scope.constant(new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}}), scope.constant(0f));
+    }
+
+    private Operand<TFloat32> conv2d(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
+        channelsLast(config);
+        Operand<TFloat32> kernel = constant(scope, weight(layerName, "kernel"));
+        int[] dilation = pair(config, "dilation_rate", 1);
+        Operand<TFloat32> y = scope.nn.conv2d(
+                x,
+                kernel,
+                strides(config),
+                padding(config),
+                Conv2d.dilations(List.of(1L, (long) dilation[0], (long) dilation[1], 1L)));
+        return bias(scope, layerName, config, y);
+    }
+
+    private Operand<TFloat32> depthwise(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
+        channelsLast(config);
+        Operand<TFloat32> kernel = constant(scope, weight(layerName, "depthwise_kernel"));
+        int[] dilation = pair(config, "dilation_rate", 1);
+        Operand<TFloat32> y = scope.nn.depthwiseConv2dNative(
+                x,
+                kernel,
+                strides(config),
+                padding(config),
+                DepthwiseConv2dNative.dilations(List.of(1L, (long) dilation[0], (long) dilation[1], 1L)));
+        return bias(scope, layerName, config, y);
+    }
+
+    private Operand<TFloat32> dense(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
+        if (x.shape().numDimensions() != 2) {
+            throw cannot(
+                    name,
+                    "Dense layer " + layerName + " gets a rank-" + x.shape().numDimensions() + " input",
+                    "Only Dense on flat [N, D] inputs is supported: add a Flatten before it, or cut the model earlier.");
+        }
+        return bias(scope, layerName, config, scope.linalg.matMul(x, constant(scope, weight(layerName, "kernel"))));
+    }
+
+    private Operand<TFloat32> bias(Ops scope, String layerName, JsonObject config, Operand<TFloat32> y) {
+        boolean useBias = !config.has("use_bias") || config.get("use_bias").getAsBoolean();
+        return useBias ? scope.nn.biasAdd(y, constant(scope, weight(layerName, "bias"))) : y;
+    }
+
+    /** Inference-mode batch norm folded into one multiply-add per channel. */
+    private Operand<TFloat32> batchNormalization(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
+        int axis = config.has("axis") ? config.get("axis").getAsInt() : -1;
+        if (axis != -1 && axis != x.shape().numDimensions() - 1) {
+            throw cannot(
+                    name,
+                    "BatchNormalization layer " + layerName + " normalizes axis " + axis + ", not the channels",
+                    "Only channels-last models are supported.");
+        }
+        float epsilon = config.has("epsilon") ? config.get("epsilon").getAsFloat() : 1e-3f;
+        float[] mean = weight(layerName, "moving_mean").values();
+        float[] variance = weight(layerName, "moving_variance").values();
+        boolean scale = !config.has("scale") || config.get("scale").getAsBoolean();
+        boolean center = !config.has("center") || config.get("center").getAsBoolean();
+        float[] gamma = scale ? weight(layerName, "gamma").values() : null;
+        float[] beta = center ? weight(layerName, "beta").values() : null;
+        float[] multiplier = new float[mean.length];
+        float[] offset = new float[mean.length];
+        for (int c = 0; c < mean.length; c++) {
+            multiplier[c] = (float) ((gamma == null ? 1.0 : gamma[c]) / Math.sqrt(variance[c] + (double) epsilon));
+            offset[c] = (float) ((beta == null ? 0.0 : beta[c]) - mean[c] * (double) multiplier[c]);
+        }
+        long[] shape = {mean.length};
+        return scope.math.add(
+                scope.math.mul(x, constant(scope, new Weight(shape, multiplier))),
+                constant(scope, new Weight(shape, offset)));
+    }
+
+    private Operand<TFloat32> relu(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
+        float slope = optionalFloat(config, "negative_slope", 0f);
+        float threshold = optionalFloat(config, "threshold", 0f);
+        if (slope != 0f || threshold != 0f) {
+            throw cannot(
+                    name,
+                    "ReLU layer " + layerName + " has negative_slope " + slope + " and threshold " + threshold,
+                    "Only plain ReLU (with an optional max_value) is supported.");
+        }
+        Float max = config.has("max_value") && !config.get("max_value").isJsonNull()
+                ? config.get("max_value").getAsFloat()
+                : null;
+        if (max == null) {
+            return scope.nn.relu(x);
+        }
+        return max == 6f ? scope.nn.relu6(x) : scope.math.minimum(scope.nn.relu(x), scope.constant(max));
+    }
+
+    private Operand<TFloat32> activation(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
+        String activation = config.has("activation") ? config.get("activation").getAsString() : "linear";
+        switch (activation) {
+            case "linear":
+                return x;
+            case "relu":
+                return scope.nn.relu(x);
+            case "relu6":
+                return scope.nn.relu6(x);
+            case "sigmoid":
+                return scope.math.sigmoid(x);
+            case "tanh":
+                return scope.math.tanh(x);
+            case "softmax":
+                return scope.nn.softmax(x);
+            default:
+                throw cannot(
+                        name,
+                        "layer " + layerName + " uses activation " + activation
+                                + ", which the importer does not support",
+                        "Supported activations: linear, relu, relu6, sigmoid, tanh, softmax.");
+        }
+    }
+
+    private Operand<TFloat32> pooling(Ops scope, boolean max, JsonObject config, Operand<TFloat32> x) {
+        channelsLast(config);
+        int[] size = pair(config, "pool_size", 2);
+        int[] stride = config.has("strides") && !config.get("strides").isJsonNull() ? pair(config, "strides", 1) : size;
+        List<Long> window = List.of(1L, (long) size[0], (long) size[1], 1L);
+        List<Long> strides = List.of(1L, (long) stride[0], (long) stride[1], 1L);
+        String padding = padding(config);
+        if (max) {
+            return scope.nn.maxPool(
+                    x,
+                    scope.constant(new int[] {1, size[0], size[1], 1}),
+                    scope.constant(new int[] {1, stride[0], stride[1], 1}),
+                    padding);
+        }
+        return scope.nn.avgPool(x, window, strides, padding);
+    }
+
+    private Operand<TFloat32> flatten(Ops scope, Operand<TFloat32> x) {
+        long[] dims = x.shape().asArray();
+        long flat = 1;
+        for (int i = 1; i < dims.length; i++) {
+            flat *= dims[i];
+        }
+        return scope.reshape(x, scope.constant(new long[] {-1, flat}));
+    }
+
+    private static Operand<TFloat32> constant(Ops scope, Weight weight) {
+        return scope.constant(NdArrays.wrap(Shape.of(weight.shape()), DataBuffers.of(weight.values(), true, false)));
+    }
+
+    private Weight weight(String layerName, String parameter) {
+        String key = layerName + "/" + parameter;
+        Weight exact = weights.get(key);
+        if (exact != null) {
+            return exact;
+        }
+        // Some exporters prefix a scope or append ":0".
+        return weights.entrySet().stream()
+                .filter(entry -> entry.getKey().endsWith("/" + key)
+                        || entry.getKey().equals(key + ":0")
+                        || entry.getKey().endsWith("/" + key + ":0"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow(() -> cannot(
+                        name,
+                        "weight " + key + " is missing from the weights manifest",
+                        "Re-export the model with its weights."));
+    }
+
+    private Operand<TFloat32> single(String layerName, List<Operand<TFloat32>> inputs) {
+        if (inputs.size() != 1) {
+            throw cannot(
+                    name,
+                    "layer " + layerName + " has " + inputs.size() + " inputs where one is expected",
+                    "Re-export the model.");
+        }
+        return inputs.get(0);
+    }
+
+    private void channelsLast(JsonObject config) {
+        if (config.has("data_format")
+                && !"channels_last".equals(config.get("data_format").getAsString())) {
+            throw cannot(
+                    name,
+                    "layer " + config.get("name").getAsString() + " uses data_format "
+                            + config.get("data_format").getAsString(),
+                    "Only channels_last models are supported.");
+        }
+    }
+
+    private static List<Long> strides(JsonObject config) {
+        int[] strides = pair(config, "strides", 1);
+        return List.of(1L, (long) strides[0], (long) strides[1], 1L);
+    }
+
+    private String padding(JsonObject config) {
+        String padding = config.has("padding") ? config.get("padding").getAsString() : "valid";
+        if (!padding.equals("same") && !padding.equals("valid")) {
+            throw cannot(
+                    name,
+                    "layer " + config.get("name").getAsString() + " uses padding " + padding,
+                    "Only 'same' and 'valid' are supported.");
+        }
+        return padding.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static int[] pair(JsonObject config, String key, int fallback) {
+        JsonElement value = config.get(key);
+        if (value == null || value.isJsonNull()) {
+            return new int[] {fallback, fallback};
+        }
+        if (value.isJsonPrimitive()) {
+            return new int[] {value.getAsInt(), value.getAsInt()};
+        }
+        JsonArray array = value.getAsJsonArray();
+        return new int[] {array.get(0).getAsInt(), array.get(1).getAsInt()};
+    }
+
+    private static float optionalFloat(JsonObject config, String key, float fallback) {
+        return config.has(key) && !config.get(key).isJsonNull()
+                ? config.get(key).getAsFloat()
+                : fallback;
+    }
+
+    private List<String> inboundLayers(JsonObject layer) {
+        List<String> inbound = new ArrayList<>();
+        JsonArray nodes = layer.getAsJsonArray("inbound_nodes");
+        if (nodes == null || nodes.isEmpty()) {
+            return inbound;
+        }
+        if (nodes.size() > 1) {
+            throw cannot(
+                    name,
+                    "layer " + layer.getAsJsonObject("config").get("name").getAsString() + " is shared (called "
+                            + nodes.size() + " times)",
+                    "Shared layers are not supported.");
+        }
+        for (JsonElement entry : nodes.get(0).getAsJsonArray()) {
+            if (!entry.isJsonArray()) {
+                throw cannot(
+                        name,
+                        "its inbound_nodes use a format other than Keras 2's [[name, node, tensor, kwargs]]",
+                        "Export the model with Keras 2 / tfjs-converter's tfjs_layers_model format.");
+            }
+            inbound.add(entry.getAsJsonArray().get(0).getAsString());
+        }
+        return inbound;
+    }
+
+    /** A Sequential layer as a functional node fed by the previous layer (and an InputLayer for the first). */
+    private JsonObject sequentialNode(JsonObject layer, JsonObject previous) {
+        JsonObject node = layer.deepCopy();
+        JsonArray inbound = new JsonArray();
+        String from;
+        if (previous == null) {
+            JsonObject config = layer.getAsJsonObject("config");
+            JsonObject inputConfig = new JsonObject();
+            inputConfig.addProperty("name", "input");
+            inputConfig.add("batch_input_shape", config.get("batch_input_shape"));
+            JsonObject inputLayer = new JsonObject();
+            inputLayer.addProperty("class_name", "InputLayer");
+            inputLayer.add("config", inputConfig);
+            inputLayer.add("inbound_nodes", new JsonArray());
+            layers.put("input", inputLayer);
+            from = "input";
+        } else {
+            from = previous.getAsJsonObject("config").get("name").getAsString();
+        }
+        JsonArray edge = new JsonArray();
+        edge.add(from);
+        edge.add(0);
+        edge.add(0);
+        edge.add(new JsonObject());
+        JsonArray edges = new JsonArray();
+        edges.add(edge);
+        inbound.add(edges);
+        node.add("inbound_nodes", inbound);
+        return node;
+    }
+
+    private static JsonArray layerArray(JsonObject modelConfig) {
+        JsonElement config = modelConfig.get("config");
+        if (config.isJsonArray()) {
+            return config.getAsJsonArray();
+        }
+        return config.getAsJsonObject().getAsJsonArray("layers");
+    }
+
+    private String lastLayers(int count) {
+        List<String> names = new ArrayList<>(layers.keySet());
+        return String.join(", ", names.subList(Math.max(0, names.size() - count), names.size()));
+    }
+
+    private static JsonObject readJson(String name, Path modelJson) {
+        try {
+            return JsonParser.parseString(Files.readString(modelJson)).getAsJsonObject();
+        } catch (IOException | RuntimeException e) {
+            throw cannot(
+                    name,
+                    modelJson + " is not a readable JSON model (" + e.getMessage() + ")",
+                    "Pass the model.json of a TF.js layers model.");
+        }
+    }
+
+    private static Map<String, Weight> readWeights(String name, JsonArray manifest, Path dir) {
+        Map<String, Weight> weights = new HashMap<>();
+        for (JsonElement groupElement : manifest) {
+            JsonObject group = groupElement.getAsJsonObject();
+            ByteBuffer bytes = concatenatedShards(name, group.getAsJsonArray("paths"), dir);
+            for (JsonElement weightElement : group.getAsJsonArray("weights")) {
+                JsonObject spec = weightElement.getAsJsonObject();
+                JsonArray shapeArray = spec.getAsJsonArray("shape");
+                long[] shape = new long[shapeArray.size()];
+                int count = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = shapeArray.get(i).getAsLong();
+                    count *= (int) shape[i];
+                }
+                weights.put(spec.get("name").getAsString(), new Weight(shape, decode(name, spec, bytes, count)));
+            }
+        }
+        return weights;
+    }
+
+    private static float[] decode(String name, JsonObject spec, ByteBuffer bytes, int count) {
+        float[] values = new float[count];
+        String dtype = spec.get("dtype").getAsString();
+        JsonObject quantization = spec.has("quantization") ? spec.getAsJsonObject("quantization") : null;
+        try {
+            if (quantization != null) {
+                // As TF.js does: dequantize in double precision, round once to float.
+                double scale = quantization.get("scale").getAsDouble();
+                double min = quantization.get("min").getAsDouble();
+                String storage = quantization.get("dtype").getAsString();
+                for (int i = 0; i < count; i++) {
+                    int q = switch (storage) {
+                        case "uint8" -> Byte.toUnsignedInt(bytes.get());
+                        case "uint16" -> Short.toUnsignedInt(bytes.getShort());
+                        default ->
+                            throw cannot(
+                                    name,
+                                    "weight " + spec.get("name").getAsString() + " is quantized as " + storage,
+                                    "Only uint8 and uint16 quantization are supported.");
+                    };
+                    values[i] = (float) (q * scale + min);
+                }
+            } else if (dtype.equals("float32")) {
+                bytes.asFloatBuffer().get(values);
+                bytes.position(bytes.position() + 4 * count);
+            } else {
+                throw cannot(
+                        name,
+                        "weight " + spec.get("name").getAsString() + " has dtype " + dtype,
+                        "Only float32 weights are supported.");
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw cannot(
+                    name,
+                    "the weight files end before weight " + spec.get("name").getAsString(),
+                    "The weight files are truncated: extract them again.");
+        }
+        return values;
+    }
+
+    private static ByteBuffer concatenatedShards(String name, JsonArray paths, Path dir) {
+        try {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (JsonElement path : paths) {
+                all.write(Files.readAllBytes(dir.resolve(path.getAsString())));
+            }
+            return ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw cannot(
+                    name,
+                    "a weight file is unreadable (" + e.getMessage() + ")",
+                    "Keep the weight files next to model.json.");
+        }
+    }
+
+    private static TransferlakeException cannot(String name, String reason, String fix) {
+        return TransferlakeException.cannot("import backbone " + name, reason, fix);
+    }
 }

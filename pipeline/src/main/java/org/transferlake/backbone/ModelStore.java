@@ -28,197 +28,214 @@ import org.transferlake.config.TransferlakeException;
  * machine reuse it. The bundled backbone is imported from its TF.js files on first use.
  */
 public final class ModelStore {
-  /** Bundled backbones: name → the layer whose output is the embedding. */
-  static final Map<String, String> BUNDLED_CUT_LAYERS = Map.of("mobilenet_v2", "flatten_1");
+    /** Bundled backbones: name → the layer whose output is the embedding. */
+    static final Map<String, String> BUNDLED_CUT_LAYERS = Map.of("mobilenet_v2", "flatten_1");
 
-  /** Bump when the importer's output changes, so cached imports are rebuilt. */
-  static final String IMPORTER_VERSION = "2";
+    /** Bump when the importer's output changes, so cached imports are rebuilt. */
+    static final String IMPORTER_VERSION = "2";
 
-  private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
 
-  private final Path cacheDir;
-  private final Configuration hadoop;
+    private final Path cacheDir;
+    private final Configuration hadoop;
 
-  /** A SavedModel ready to load, and the id that names its content. */
-  public record LocalModel(String backboneId, Path directory) {}
+    /** A SavedModel ready to load, and the id that names its content. */
+    public record LocalModel(String backboneId, Path directory) {}
 
-  public ModelStore(Path cacheDir, Configuration hadoop) {
-    this.cacheDir = cacheDir.toAbsolutePath();
-    this.hadoop = hadoop;
-  }
-
-  /** Localizes the backbone and computes its id (on the driver, before any Spark job). */
-  public LocalModel localize(BackboneSpec spec) {
-    return localize(spec, Optional.empty());
-  }
-
-  /**
-   * Localizes the backbone; with {@code expectedId}, reuses a cached copy of exactly that content or
-   * fails when the source no longer matches it (on executors).
-   */
-  public LocalModel localize(BackboneSpec spec, Optional<String> expectedId) {
-    if (expectedId.isPresent()) {
-      Path cached = cacheDir.resolve(directoryName(expectedId.get()));
-      if (Files.isRegularFile(cached.resolve("saved_model.pb"))) {
-        return new LocalModel(expectedId.get(), cached);
-      }
+    public ModelStore(Path cacheDir, Configuration hadoop) {
+        this.cacheDir = cacheDir.toAbsolutePath();
+        this.hadoop = hadoop;
     }
-    try {
-      Files.createDirectories(cacheDir);
-      LocalModel local = spec.isBundled() ? importBundled(spec) : copyRemote(spec);
-      if (expectedId.isPresent() && !expectedId.get().equals(local.backboneId())) {
-        throw cannot(spec, "its content is " + digestOf(local.backboneId()) + " but this run started with "
-            + digestOf(expectedId.get()), "The model at " + spec.uri() + " changed during the run; re-run the job.");
-      }
-      return local;
-    } catch (IOException e) {
-      throw cannot(spec, "copying " + spec.uri() + " into " + cacheDir + " failed (" + e.getMessage() + ")",
-          "Check that backbone.uri is readable and the local model cache is writable.");
-    }
-  }
 
-  private LocalModel importBundled(BackboneSpec spec) throws IOException {
-    String name = spec.uri().substring(BackboneSpec.BUNDLED_SCHEME.length());
-    String cutLayer = BUNDLED_CUT_LAYERS.get(name);
-    if (cutLayer == null) {
-      throw cannot(spec, "there is no bundled backbone " + name, "Use bundled:mobilenet_v2, or point backbone.uri at a SavedModel.");
+    /** Localizes the backbone and computes its id (on the driver, before any Spark job). */
+    public LocalModel localize(BackboneSpec spec) {
+        return localize(spec, Optional.empty());
     }
-    String resources = "/org/transferlake/backbone/bundled/" + name + "/";
-    MessageDigest digest = Digests.sha256();
-    for (String file : new String[] {"model.json", "weights.bin"}) {
-      try (InputStream in = resource(resources + file)) {
-        Digests.update(digest, file, in);
-      }
-    }
-    digest.update(("cut=" + cutLayer + ";importer=" + IMPORTER_VERSION).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    String id = spec.name() + "@sha256:" + Digests.hex(digest);
-    Path target = cacheDir.resolve(directoryName(id));
-    if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
-      return new LocalModel(id, target);
-    }
-    Path work = Files.createTempDirectory(cacheDir, ".import-");
-    try {
-      for (String file : new String[] {"model.json", "weights.bin"}) {
-        try (InputStream in = resource(resources + file)) {
-          Files.copy(in, work.resolve(file));
+
+    /**
+     * Localizes the backbone; with {@code expectedId}, reuses a cached copy of exactly that content or
+     * fails when the source no longer matches it (on executors).
+     */
+    public LocalModel localize(BackboneSpec spec, Optional<String> expectedId) {
+        if (expectedId.isPresent()) {
+            Path cached = cacheDir.resolve(directoryName(expectedId.get()));
+            if (Files.isRegularFile(cached.resolve("saved_model.pb"))) {
+                return new LocalModel(expectedId.get(), cached);
+            }
         }
-      }
-      long start = System.nanoTime();
-      LayersModelImporter.importModel(spec.name(), work.resolve("model.json"), cutLayer, work.resolve("model"));
-      LOG.info("Imported bundled backbone {} in {} ms", id, (System.nanoTime() - start) / 1_000_000);
-      return new LocalModel(id, publish(work.resolve("model"), target));
-    } finally {
-      deleteTree(work);
-    }
-  }
-
-  private LocalModel copyRemote(BackboneSpec spec) throws IOException {
-    org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(spec.uri());
-    FileSystem fs = source.getFileSystem(hadoop);
-    if (!fs.exists(source)) {
-      throw cannot(spec, spec.uri() + " does not exist", "Point backbone.uri at a SavedModel directory or a .zip/.tar.gz of one.");
-    }
-    Path work = Files.createTempDirectory(cacheDir, ".download-");
-    try {
-      Path model = work.resolve("model");
-      String digest;
-      if (fs.getFileStatus(source).isDirectory()) {
-        fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(model.toUri()), true);
-        digest = Digests.ofTree(model);
-      } else {
-        String fileName = source.getName();
-        Path archive = work.resolve(fileName);
-        fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(archive.toUri()), true);
-        digest = Digests.ofFile(archive);
-        extract(spec, archive, model);
-      }
-      Path savedModel = savedModelRoot(spec, model);
-      String id = spec.name() + "@sha256:" + digest;
-      Path target = cacheDir.resolve(directoryName(id));
-      if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
-        return new LocalModel(id, target);
-      }
-      return new LocalModel(id, publish(savedModel, target));
-    } finally {
-      deleteTree(work);
-    }
-  }
-
-  private static void extract(BackboneSpec spec, Path archive, Path into) throws IOException {
-    String fileName = archive.getFileName().toString();
-    Files.createDirectories(into);
-    if (fileName.endsWith(".zip")) {
-      FileUtil.unZip(archive.toFile(), into.toFile());
-    } else if (fileName.endsWith(".tar.gz") || fileName.endsWith(".tgz") || fileName.endsWith(".tar")) {
-      FileUtil.unTar(archive.toFile(), into.toFile());
-    } else {
-      throw cannot(spec, spec.uri() + " is a file but not a .zip, .tar.gz or .tgz archive",
-          "Point backbone.uri at a SavedModel directory or an archive of one.");
-    }
-  }
-
-  /** The directory holding saved_model.pb: the root or its single sub-directory. */
-  private static Path savedModelRoot(BackboneSpec spec, Path model) throws IOException {
-    if (Files.isRegularFile(model.resolve("saved_model.pb"))) {
-      return model;
-    }
-    try (Stream<Path> found = Files.walk(model, 2)) {
-      return found.filter(path -> path.getFileName().toString().equals("saved_model.pb"))
-          .map(Path::getParent)
-          .findFirst()
-          .orElseThrow(() -> cannot(spec, spec.uri() + " holds no saved_model.pb",
-              "Point backbone.uri at a TensorFlow SavedModel (e.g. from model.save() in Keras), or import a TF.js model with 'transferlake backbone import'."));
-    }
-  }
-
-  /** Atomic rename into the cache; if another process got there first, its identical copy wins. */
-  private static Path publish(Path ready, Path target) throws IOException {
-    try {
-      Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-      LOG.debug("{} was published concurrently", target);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the cache directory does not support atomic renames", e);
-    }
-    return target;
-  }
-
-  private static InputStream resource(String path) throws IOException {
-    InputStream in = ModelStore.class.getResourceAsStream(path);
-    if (in == null) {
-      throw new IOException("resource " + path + " is missing from the jar");
-    }
-    return in;
-  }
-
-  /** {@code name@sha256:hex} as a directory name that every file system accepts. */
-  static String directoryName(String backboneId) {
-    return backboneId.replace(':', '-').replace('/', '_');
-  }
-
-  private static String digestOf(String backboneId) {
-    String digest = backboneId.substring(backboneId.indexOf('@') + 1);
-    return digest.length() > 19 ? digest.substring(0, 19) + "…" : digest;
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(path -> {
         try {
-          Files.delete(path);
+            Files.createDirectories(cacheDir);
+            LocalModel local = spec.isBundled() ? importBundled(spec) : copyRemote(spec);
+            if (expectedId.isPresent() && !expectedId.get().equals(local.backboneId())) {
+                throw cannot(
+                        spec,
+                        "its content is " + digestOf(local.backboneId()) + " but this run started with "
+                                + digestOf(expectedId.get()),
+                        "The model at " + spec.uri() + " changed during the run; re-run the job.");
+            }
+            return local;
         } catch (IOException e) {
-          throw new UncheckedIOException(e);
+            throw cannot(
+                    spec,
+                    "copying " + spec.uri() + " into " + cacheDir + " failed (" + e.getMessage() + ")",
+                    "Check that backbone.uri is readable and the local model cache is writable.");
         }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("Could not delete {}: {}", dir, e.getMessage());
     }
-  }
 
-  static TransferlakeException cannot(BackboneSpec spec, String reason, String fix) {
-    return TransferlakeException.cannot("load backbone " + spec.name(), reason, fix);
-  }
+    private LocalModel importBundled(BackboneSpec spec) throws IOException {
+        String name = spec.uri().substring(BackboneSpec.BUNDLED_SCHEME.length());
+        String cutLayer = BUNDLED_CUT_LAYERS.get(name);
+        if (cutLayer == null) {
+            throw cannot(
+                    spec,
+                    "there is no bundled backbone " + name,
+                    "Use bundled:mobilenet_v2, or point backbone.uri at a SavedModel.");
+        }
+        String resources = "/org/transferlake/backbone/bundled/" + name + "/";
+        MessageDigest digest = Digests.sha256();
+        for (String file : new String[] {"model.json", "weights.bin"}) {
+            try (InputStream in = resource(resources + file)) {
+                Digests.update(digest, file, in);
+            }
+        }
+        digest.update(("cut=" + cutLayer + ";importer=" + IMPORTER_VERSION)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String id = spec.name() + "@sha256:" + Digests.hex(digest);
+        Path target = cacheDir.resolve(directoryName(id));
+        if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
+            return new LocalModel(id, target);
+        }
+        Path work = Files.createTempDirectory(cacheDir, ".import-");
+        try {
+            for (String file : new String[] {"model.json", "weights.bin"}) {
+                try (InputStream in = resource(resources + file)) {
+                    Files.copy(in, work.resolve(file));
+                }
+            }
+            long start = System.nanoTime();
+            LayersModelImporter.importModel(spec.name(), work.resolve("model.json"), cutLayer, work.resolve("model"));
+            LOG.info("Imported bundled backbone {} in {} ms", id, (System.nanoTime() - start) / 1_000_000);
+            return new LocalModel(id, publish(work.resolve("model"), target));
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private LocalModel copyRemote(BackboneSpec spec) throws IOException {
+        org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(spec.uri());
+        FileSystem fs = source.getFileSystem(hadoop);
+        if (!fs.exists(source)) {
+            throw cannot(
+                    spec,
+                    spec.uri() + " does not exist",
+                    "Point backbone.uri at a SavedModel directory or a .zip/.tar.gz of one.");
+        }
+        Path work = Files.createTempDirectory(cacheDir, ".download-");
+        try {
+            Path model = work.resolve("model");
+            String digest;
+            if (fs.getFileStatus(source).isDirectory()) {
+                fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(model.toUri()), true);
+                digest = Digests.ofTree(model);
+            } else {
+                String fileName = source.getName();
+                Path archive = work.resolve(fileName);
+                fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(archive.toUri()), true);
+                digest = Digests.ofFile(archive);
+                extract(spec, archive, model);
+            }
+            Path savedModel = savedModelRoot(spec, model);
+            String id = spec.name() + "@sha256:" + digest;
+            Path target = cacheDir.resolve(directoryName(id));
+            if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
+                return new LocalModel(id, target);
+            }
+            return new LocalModel(id, publish(savedModel, target));
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void extract(BackboneSpec spec, Path archive, Path into) throws IOException {
+        String fileName = archive.getFileName().toString();
+        Files.createDirectories(into);
+        if (fileName.endsWith(".zip")) {
+            FileUtil.unZip(archive.toFile(), into.toFile());
+        } else if (fileName.endsWith(".tar.gz") || fileName.endsWith(".tgz") || fileName.endsWith(".tar")) {
+            FileUtil.unTar(archive.toFile(), into.toFile());
+        } else {
+            throw cannot(
+                    spec,
+                    spec.uri() + " is a file but not a .zip, .tar.gz or .tgz archive",
+                    "Point backbone.uri at a SavedModel directory or an archive of one.");
+        }
+    }
+
+    /** The directory holding saved_model.pb: the root or its single sub-directory. */
+    private static Path savedModelRoot(BackboneSpec spec, Path model) throws IOException {
+        if (Files.isRegularFile(model.resolve("saved_model.pb"))) {
+            return model;
+        }
+        try (Stream<Path> found = Files.walk(model, 2)) {
+            return found.filter(path -> path.getFileName().toString().equals("saved_model.pb"))
+                    .map(Path::getParent)
+                    .findFirst()
+                    .orElseThrow(
+                            () -> cannot(
+                                    spec,
+                                    spec.uri() + " holds no saved_model.pb",
+                                    "Point backbone.uri at a TensorFlow SavedModel (e.g. from model.save() in Keras), or import a TF.js model with 'transferlake backbone import'."));
+        }
+    }
+
+    /** Atomic rename into the cache; if another process got there first, its identical copy wins. */
+    private static Path publish(Path ready, Path target) throws IOException {
+        try {
+            Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+            LOG.debug("{} was published concurrently", target);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the cache directory does not support atomic renames", e);
+        }
+        return target;
+    }
+
+    private static InputStream resource(String path) throws IOException {
+        InputStream in = ModelStore.class.getResourceAsStream(path);
+        if (in == null) {
+            throw new IOException("resource " + path + " is missing from the jar");
+        }
+        return in;
+    }
+
+    /** {@code name@sha256:hex} as a directory name that every file system accepts. */
+    static String directoryName(String backboneId) {
+        return backboneId.replace(':', '-').replace('/', '_');
+    }
+
+    private static String digestOf(String backboneId) {
+        String digest = backboneId.substring(backboneId.indexOf('@') + 1);
+        return digest.length() > 19 ? digest.substring(0, 19) + "…" : digest;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+
+    static TransferlakeException cannot(BackboneSpec spec, String reason, String fix) {
+        return TransferlakeException.cannot("load backbone " + spec.name(), reason, fix);
+    }
 }

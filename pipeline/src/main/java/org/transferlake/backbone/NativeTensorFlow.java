@@ -14,47 +14,53 @@ import org.transferlake.config.TransferlakeException;
  * every JVM (driver and executors) calls it through {@link #ensureLoaded()}.
  */
 public final class NativeTensorFlow {
-  private static final Logger LOG = LoggerFactory.getLogger(NativeTensorFlow.class);
-  private static Path libraryDir;
+    private static final Logger LOG = LoggerFactory.getLogger(NativeTensorFlow.class);
+    private static Path libraryDir;
 
-  private NativeTensorFlow() {}
+    private NativeTensorFlow() {}
 
-  /** Loads the natives if needed and returns the directory that holds them. */
-  public static synchronized Path ensureLoaded() {
-    if (libraryDir != null) {
-      return libraryDir;
+    /** Loads the natives if needed and returns the directory that holds them. */
+    public static synchronized Path ensureLoaded() {
+        if (libraryDir != null) {
+            return libraryDir;
+        }
+        // DJL reads these as system properties too: no model-zoo or engine downloads, no usage pings.
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        long start = System.nanoTime();
+        String loaded;
+        try {
+            loaded = Loader.load(org.tensorflow.internal.c_api.global.tensorflow.class);
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            throw TransferlakeException.cannot(
+                    "load TensorFlow",
+                    "its native libraries did not load (" + e.getMessage() + ")",
+                    "Check that tensorflow-core-native for this platform (" + Loader.getPlatform()
+                            + ") is on the classpath and that the JavaCPP cache (" + cacheDir() + ") is writable.",
+                    e);
+        }
+        Path jni = loaded == null ? null : Path.of(loaded);
+        if (jni == null || !Files.isRegularFile(jni)) {
+            throw TransferlakeException.cannot(
+                    "load TensorFlow",
+                    "JavaCPP reported no library file (" + loaded + ")",
+                    "Set org.bytedeco.javacpp.cachedir to a writable local directory.");
+        }
+        libraryDir = jni.getParent();
+        System.setProperty("TENSORFLOW_LIBRARY_PATH", libraryDir.toString());
+        LOG.info(
+                "TensorFlow natives loaded from {} in {} ms (oneDNN opts: {})",
+                libraryDir,
+                (System.nanoTime() - start) / 1_000_000,
+                System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "TensorFlow's default"));
+        return libraryDir;
     }
-    // DJL reads these as system properties too: no model-zoo or engine downloads, no usage pings.
-    System.setProperty("ai.djl.offline", "true");
-    System.setProperty("OPT_OUT_TRACKING", "true");
-    long start = System.nanoTime();
-    String loaded;
-    try {
-      loaded = Loader.load(org.tensorflow.internal.c_api.global.tensorflow.class);
-    } catch (UnsatisfiedLinkError | RuntimeException e) {
-      throw TransferlakeException.cannot(
-          "load TensorFlow", "its native libraries did not load (" + e.getMessage() + ")",
-          "Check that tensorflow-core-native for this platform (" + Loader.getPlatform()
-              + ") is on the classpath and that the JavaCPP cache (" + cacheDir() + ") is writable.", e);
-    }
-    Path jni = loaded == null ? null : Path.of(loaded);
-    if (jni == null || !Files.isRegularFile(jni)) {
-      throw TransferlakeException.cannot(
-          "load TensorFlow", "JavaCPP reported no library file (" + loaded + ")",
-          "Set org.bytedeco.javacpp.cachedir to a writable local directory.");
-    }
-    libraryDir = jni.getParent();
-    System.setProperty("TENSORFLOW_LIBRARY_PATH", libraryDir.toString());
-    LOG.info("TensorFlow natives loaded from {} in {} ms (oneDNN opts: {})", libraryDir,
-        (System.nanoTime() - start) / 1_000_000, System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "TensorFlow's default"));
-    return libraryDir;
-  }
 
-  private static String cacheDir() {
-    try {
-      return Loader.getCacheDir().toString();
-    } catch (java.io.IOException e) {
-      return "unknown: " + e.getMessage();
+    private static String cacheDir() {
+        try {
+            return Loader.getCacheDir().toString();
+        } catch (java.io.IOException e) {
+            return "unknown: " + e.getMessage();
+        }
     }
-  }
 }

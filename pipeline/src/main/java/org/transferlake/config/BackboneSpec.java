@@ -13,20 +13,20 @@ import java.io.Serializable;
  * @param outputName signature output to read; empty = its only output
  */
 public record BackboneSpec(
-    String name,
-    String uri,
-    int inputHeight,
-    int inputWidth,
-    Preprocessing preprocessing,
-    String signature,
-    String inputName,
-    String outputName,
-    Pooling pooling)
-    implements Serializable {
+        String name,
+        String uri,
+        int inputHeight,
+        int inputWidth,
+        Preprocessing preprocessing,
+        String signature,
+        String inputName,
+        String outputName,
+        Pooling pooling)
+        implements Serializable {
 
-  public static final String BUNDLED_SCHEME = "bundled:";
+    public static final String BUNDLED_SCHEME = "bundled:";
 
-  public boolean isBundled() {
-    return uri.startsWith(BUNDLED_SCHEME);
-  }
+    public boolean isBundled() {
+        return uri.startsWith(BUNDLED_SCHEME);
+    }
 }

@@ -13,15 +13,15 @@ import java.util.List;
  *     champion's, on the same held-out set, by more than this
  */
 public record HeadsConfig(
-    List<String> algorithms,
-    double testFraction,
-    long seed,
-    int minExamplesPerClass,
-    List<Double> regParams,
-    List<Integer> mlpHiddenLayers,
-    int mlpMaxIter,
-    double promotionMargin,
-    int topK) {
+        List<String> algorithms,
+        double testFraction,
+        long seed,
+        int minExamplesPerClass,
+        List<Double> regParams,
+        List<Integer> mlpHiddenLayers,
+        int mlpMaxIter,
+        double promotionMargin,
+        int topK) {
 
-  public static final List<String> ALGORITHMS = List.of("logistic_regression", "mlp");
+    public static final List<String> ALGORITHMS = List.of("logistic_regression", "mlp");
 }

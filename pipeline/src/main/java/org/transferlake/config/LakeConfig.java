@@ -13,28 +13,28 @@ import java.util.Optional;
  *     server's generated keys)
  */
 public record LakeConfig(
-    String endpoint,
-    URI root,
-    String region,
-    boolean pathStyleAccess,
-    Optional<Credentials> credentials,
-    Path embeddedDataDir,
-    int embeddedPort) {
+        String endpoint,
+        URI root,
+        String region,
+        boolean pathStyleAccess,
+        Optional<Credentials> credentials,
+        Path embeddedDataDir,
+        int embeddedPort) {
 
-  public static final String EMBEDDED = "embedded";
-  public static final String AWS = "aws";
+    public static final String EMBEDDED = "embedded";
+    public static final String AWS = "aws";
 
-  public boolean isEmbedded() {
-    return EMBEDDED.equals(endpoint);
-  }
+    public boolean isEmbedded() {
+        return EMBEDDED.equals(endpoint);
+    }
 
-  /** The bucket (or authority) of the root, e.g. {@code lake} for {@code s3a://lake/transferlake/}. */
-  public String bucket() {
-    return root.getAuthority();
-  }
+    /** The bucket (or authority) of the root, e.g. {@code lake} for {@code s3a://lake/transferlake/}. */
+    public String bucket() {
+        return root.getAuthority();
+    }
 
-  /** A location under the root, e.g. {@code resolve("images/")}. */
-  public URI resolve(String relative) {
-    return root.resolve(relative);
-  }
+    /** A location under the root, e.g. {@code resolve("images/")}. */
+    public URI resolve(String relative) {
+        return root.resolve(relative);
+    }
 }

@@ -13,39 +13,64 @@ import java.util.Map;
  *     {@code config show} prints and what a run records.
  */
 public record PipelineConfig(
-    LakeConfig lake,
-    SparkConfig spark,
-    BackboneSpec backbone,
-    Path modelCacheDir,
-    EmbedConfig embed,
-    ExtractConfig extract,
-    HeadsConfig heads,
-    int lockStaleAfterMinutes,
-    DemoConfig demo,
-    Map<String, String> effective) {
+        LakeConfig lake,
+        SparkConfig spark,
+        BackboneSpec backbone,
+        Path modelCacheDir,
+        EmbedConfig embed,
+        ExtractConfig extract,
+        HeadsConfig heads,
+        int lockStaleAfterMinutes,
+        DemoConfig demo,
+        Map<String, String> effective) {
 
-  /** The same configuration with tables under another warehouse root (image roots stay as they are). */
-  public PipelineConfig withLakeRoot(java.net.URI root) {
-    LakeConfig moved = new LakeConfig(lake.endpoint(), root, lake.region(), lake.pathStyleAccess(), lake.credentials(),
-        lake.embeddedDataDir(), lake.embeddedPort());
-    Map<String, String> shown = new java.util.TreeMap<>(effective);
-    shown.put("lake.root", root.toString());
-    return new PipelineConfig(moved, spark, backbone, modelCacheDir, embed, extract, heads, lockStaleAfterMinutes, demo,
-        java.util.Collections.unmodifiableMap(shown));
-  }
+    /** The same configuration with tables under another warehouse root (image roots stay as they are). */
+    public PipelineConfig withLakeRoot(java.net.URI root) {
+        LakeConfig moved = new LakeConfig(
+                lake.endpoint(),
+                root,
+                lake.region(),
+                lake.pathStyleAccess(),
+                lake.credentials(),
+                lake.embeddedDataDir(),
+                lake.embeddedPort());
+        Map<String, String> shown = new java.util.TreeMap<>(effective);
+        shown.put("lake.root", root.toString());
+        return new PipelineConfig(
+                moved,
+                spark,
+                backbone,
+                modelCacheDir,
+                embed,
+                extract,
+                heads,
+                lockStaleAfterMinutes,
+                demo,
+                java.util.Collections.unmodifiableMap(shown));
+    }
 
-  /** The same configuration reading images from other roots. */
-  public PipelineConfig withImageRoots(List<java.net.URI> roots) {
-    Map<String, String> shown = new java.util.TreeMap<>(effective);
-    shown.put("extract.roots", roots.toString());
-    return new PipelineConfig(lake, spark, backbone, modelCacheDir, embed, new ExtractConfig(roots, extract.extensions(), extract.labels()),
-        heads, lockStaleAfterMinutes, demo, java.util.Collections.unmodifiableMap(shown));
-  }
+    /** The same configuration reading images from other roots. */
+    public PipelineConfig withImageRoots(List<java.net.URI> roots) {
+        Map<String, String> shown = new java.util.TreeMap<>(effective);
+        shown.put("extract.roots", roots.toString());
+        return new PipelineConfig(
+                lake,
+                spark,
+                backbone,
+                modelCacheDir,
+                embed,
+                new ExtractConfig(roots, extract.extensions(), extract.labels()),
+                heads,
+                lockStaleAfterMinutes,
+                demo,
+                java.util.Collections.unmodifiableMap(shown));
+    }
 
-  /** The effective configuration as {@code key = value} lines, secrets masked. */
-  public String render() {
-    StringBuilder out = new StringBuilder();
-    effective.forEach((key, value) -> out.append(key).append(" = ").append(value).append('\n'));
-    return out.toString();
-  }
+    /** The effective configuration as {@code key = value} lines, secrets masked. */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        effective.forEach(
+                (key, value) -> out.append(key).append(" = ").append(value).append('\n'));
+        return out.toString();
+    }
 }

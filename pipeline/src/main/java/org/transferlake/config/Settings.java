@@ -5,134 +5,142 @@ import com.typesafe.config.ConfigException;
 
 /** Typed reads of the merged config; every failure names the key and a valid example. */
 final class Settings {
-  private final Config config;
-  private final Config defaults;
+    private final Config config;
+    private final Config defaults;
 
-  Settings(Config config, Config defaults) {
-    this.config = config;
-    this.defaults = defaults;
-  }
+    Settings(Config config, Config defaults) {
+        this.config = config;
+        this.defaults = defaults;
+    }
 
-  Config config() {
-    return config;
-  }
+    Config config() {
+        return config;
+    }
 
-  String string(String key) {
-    try {
-      return config.getString(key);
-    } catch (ConfigException.WrongType e) {
-      throw invalid(key, "a string", config.getValue(key).unwrapped());
+    String string(String key) {
+        try {
+            return config.getString(key);
+        } catch (ConfigException.WrongType e) {
+            throw invalid(key, "a string", config.getValue(key).unwrapped());
+        }
     }
-  }
 
-  String nonEmptyString(String key) {
-    String value = string(key).trim();
-    if (value.isEmpty()) {
-      throw invalid(key, "non-empty", "");
+    String nonEmptyString(String key) {
+        String value = string(key).trim();
+        if (value.isEmpty()) {
+            throw invalid(key, "non-empty", "");
+        }
+        return value;
     }
-    return value;
-  }
 
-  boolean bool(String key) {
-    try {
-      return config.getBoolean(key);
-    } catch (ConfigException.WrongType e) {
-      throw invalid(key, "true or false", config.getValue(key).unwrapped());
+    boolean bool(String key) {
+        try {
+            return config.getBoolean(key);
+        } catch (ConfigException.WrongType e) {
+            throw invalid(key, "true or false", config.getValue(key).unwrapped());
+        }
     }
-  }
 
-  long longValue(String key) {
-    try {
-      return config.getLong(key);
-    } catch (ConfigException.WrongType e) {
-      throw invalid(key, "an integer", config.getValue(key).unwrapped());
+    long longValue(String key) {
+        try {
+            return config.getLong(key);
+        } catch (ConfigException.WrongType e) {
+            throw invalid(key, "an integer", config.getValue(key).unwrapped());
+        }
     }
-  }
 
-  java.util.List<String> stringList(String key) {
-    try {
-      return config.getStringList(key);
-    } catch (ConfigException.WrongType e) {
-      throw invalid(key, "a list of strings", config.getValue(key).unwrapped());
+    java.util.List<String> stringList(String key) {
+        try {
+            return config.getStringList(key);
+        } catch (ConfigException.WrongType e) {
+            throw invalid(key, "a list of strings", config.getValue(key).unwrapped());
+        }
     }
-  }
 
-  java.util.List<Double> doubleList(String key) {
-    try {
-      return config.getDoubleList(key);
-    } catch (ConfigException.WrongType e) {
-      throw invalid(key, "a list of numbers", config.getValue(key).unwrapped());
+    java.util.List<Double> doubleList(String key) {
+        try {
+            return config.getDoubleList(key);
+        } catch (ConfigException.WrongType e) {
+            throw invalid(key, "a list of numbers", config.getValue(key).unwrapped());
+        }
     }
-  }
 
-  double doubleBetween(String key, double min, double max) {
-    double value;
-    try {
-      value = config.getDouble(key);
-    } catch (ConfigException.WrongType e) {
-      throw invalid(key, "a number between " + min + " and " + max, config.getValue(key).unwrapped());
+    double doubleBetween(String key, double min, double max) {
+        double value;
+        try {
+            value = config.getDouble(key);
+        } catch (ConfigException.WrongType e) {
+            throw invalid(
+                    key,
+                    "a number between " + min + " and " + max,
+                    config.getValue(key).unwrapped());
+        }
+        if (value < min || value > max) {
+            throw invalid(key, "between " + min + " and " + max, value);
+        }
+        return value;
     }
-    if (value < min || value > max) {
-      throw invalid(key, "between " + min + " and " + max, value);
-    }
-    return value;
-  }
 
-  long longBetween(String key, long min, long max) {
-    long value = longValue(key);
-    if (value < min || value > max) {
-      throw invalid(key, "between " + min + " and " + max, value);
+    long longBetween(String key, long min, long max) {
+        long value = longValue(key);
+        if (value < min || value > max) {
+            throw invalid(key, "between " + min + " and " + max, value);
+        }
+        return value;
     }
-    return value;
-  }
 
-  int intBetween(String key, int min, int max) {
-    long value;
-    try {
-      value = config.getLong(key);
-    } catch (ConfigException.WrongType e) {
-      throw invalid(key, "an integer between " + min + " and " + max, config.getValue(key).unwrapped());
+    int intBetween(String key, int min, int max) {
+        long value;
+        try {
+            value = config.getLong(key);
+        } catch (ConfigException.WrongType e) {
+            throw invalid(
+                    key,
+                    "an integer between " + min + " and " + max,
+                    config.getValue(key).unwrapped());
+        }
+        if (value < min || value > max) {
+            throw invalid(key, "between " + min + " and " + max, value);
+        }
+        return (int) value;
     }
-    if (value < min || value > max) {
-      throw invalid(key, "between " + min + " and " + max, value);
-    }
-    return (int) value;
-  }
 
-  /** A list of exactly {@code size} (any size when negative) integers, each between {@code min} and {@code max}. */
-  java.util.List<Integer> intList(String key, int size, int min, int max) {
-    String expectation = "a list of " + (size < 0 ? "" : size + " ") + "integers between " + min + " and " + max;
-    java.util.List<Integer> values;
-    try {
-      values = config.getIntList(key);
-    } catch (ConfigException.WrongType e) {
-      throw invalid(key, expectation, config.getValue(key).unwrapped());
+    /** A list of exactly {@code size} (any size when negative) integers, each between {@code min} and {@code max}. */
+    java.util.List<Integer> intList(String key, int size, int min, int max) {
+        String expectation = "a list of " + (size < 0 ? "" : size + " ") + "integers between " + min + " and " + max;
+        java.util.List<Integer> values;
+        try {
+            values = config.getIntList(key);
+        } catch (ConfigException.WrongType e) {
+            throw invalid(key, expectation, config.getValue(key).unwrapped());
+        }
+        if ((size >= 0 && values.size() != size) || values.stream().anyMatch(v -> v < min || v > max)) {
+            throw invalid(key, expectation, values);
+        }
+        return values;
     }
-    if ((size >= 0 && values.size() != size) || values.stream().anyMatch(v -> v < min || v > max)) {
-      throw invalid(key, expectation, values);
-    }
-    return values;
-  }
 
-  /** One of an enum's constants, written in lower case. */
-  <E extends Enum<E>> E oneOf(String key, Class<E> type) {
-    String value = string(key).trim();
-    for (E constant : type.getEnumConstants()) {
-      if (constant.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
-        return constant;
-      }
+    /** One of an enum's constants, written in lower case. */
+    <E extends Enum<E>> E oneOf(String key, Class<E> type) {
+        String value = string(key).trim();
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+                return constant;
+            }
+        }
+        java.util.List<String> names = java.util.Arrays.stream(type.getEnumConstants())
+                .map(constant -> constant.name().toLowerCase(java.util.Locale.ROOT))
+                .toList();
+        throw invalid(key, "one of " + String.join(", ", names), value);
     }
-    java.util.List<String> names = java.util.Arrays.stream(type.getEnumConstants())
-        .map(constant -> constant.name().toLowerCase(java.util.Locale.ROOT)).toList();
-    throw invalid(key, "one of " + String.join(", ", names), value);
-  }
 
-  /** {@code Cannot load config: <key> must be <expectation>, got <value>. Set it ... --conf key=<default>.} */
-  TransferlakeException invalid(String key, String expectation, Object actual) {
-    String shown = actual instanceof String ? "'" + actual + "'" : String.valueOf(actual);
-    return TransferlakeException.cannot(
-        "load config",
-        key + " must be " + expectation + ", got " + shown,
-        "Set it in your --config file or with --conf " + key + "=" + defaults.getValue(key).unwrapped() + " (the default).");
-  }
+    /** {@code Cannot load config: <key> must be <expectation>, got <value>. Set it ... --conf key=<default>.} */
+    TransferlakeException invalid(String key, String expectation, Object actual) {
+        String shown = actual instanceof String ? "'" + actual + "'" : String.valueOf(actual);
+        return TransferlakeException.cannot(
+                "load config",
+                key + " must be " + expectation + ", got " + shown,
+                "Set it in your --config file or with --conf " + key + "="
+                        + defaults.getValue(key).unwrapped() + " (the default).");
+    }
 }

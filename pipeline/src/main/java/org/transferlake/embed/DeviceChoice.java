@@ -7,29 +7,34 @@ import org.transferlake.config.TransferlakeException;
 
 /** Picks the device for a task from the GPU addresses Spark assigned to it (resource name {@code gpu}). */
 public final class DeviceChoice {
-  /** The Spark settings a GPU run needs, named in every GPU error. */
-  public static final String GPU_SETTINGS = "spark.executor.resource.gpu.amount=1, spark.task.resource.gpu.amount=<1/tasks per GPU> "
-      + "and spark.executor.resource.gpu.discoveryScript (see deploy/gpu/)";
+    /** The Spark settings a GPU run needs, named in every GPU error. */
+    public static final String GPU_SETTINGS =
+            "spark.executor.resource.gpu.amount=1, spark.task.resource.gpu.amount=<1/tasks per GPU> "
+                    + "and spark.executor.resource.gpu.discoveryScript (see deploy/gpu/)";
 
-  private DeviceChoice() {}
+    private DeviceChoice() {}
 
-  /**
-   * @param assignedGpus the task's {@code gpu} resource addresses; empty when none were assigned
-   */
-  public static Device choose(DeviceMode mode, List<String> assignedGpus) {
-    if (mode == DeviceMode.CPU || (mode == DeviceMode.AUTO && assignedGpus.isEmpty())) {
-      return Device.cpu();
+    /**
+     * @param assignedGpus the task's {@code gpu} resource addresses; empty when none were assigned
+     */
+    public static Device choose(DeviceMode mode, List<String> assignedGpus) {
+        if (mode == DeviceMode.CPU || (mode == DeviceMode.AUTO && assignedGpus.isEmpty())) {
+            return Device.cpu();
+        }
+        if (assignedGpus.isEmpty()) {
+            throw TransferlakeException.cannot(
+                    "embed on GPU",
+                    "embed.device is gpu but Spark assigned no GPU to this task",
+                    "Set " + GPU_SETTINGS + ", or set embed.device to auto or cpu.");
+        }
+        String address = assignedGpus.get(0);
+        try {
+            return Device.gpu(Integer.parseInt(address));
+        } catch (NumberFormatException e) {
+            throw TransferlakeException.cannot(
+                    "embed on GPU",
+                    "Spark assigned GPU address '" + address + "', which is not a device index",
+                    "Make the discovery script report CUDA device indices (0, 1, ...).");
+        }
     }
-    if (assignedGpus.isEmpty()) {
-      throw TransferlakeException.cannot("embed on GPU", "embed.device is gpu but Spark assigned no GPU to this task",
-          "Set " + GPU_SETTINGS + ", or set embed.device to auto or cpu.");
-    }
-    String address = assignedGpus.get(0);
-    try {
-      return Device.gpu(Integer.parseInt(address));
-    } catch (NumberFormatException e) {
-      throw TransferlakeException.cannot("embed on GPU", "Spark assigned GPU address '" + address + "', which is not a device index",
-          "Make the discovery script report CUDA device indices (0, 1, ...).");
-    }
-  }
 }

@@ -22,7 +22,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import org.transferlake.backbone.Backbone;
 import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.DeviceMode;
 import org.transferlake.config.EmbedConfig;
@@ -42,295 +41,326 @@ import org.transferlake.config.TransferlakeException;
  * in a {@code Pipeline}; from PySpark use {@code JavaTransformer} with this class name.
  */
 public final class EmbeddingTransformer extends Transformer implements DefaultParamsWritable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
-  private final Param<String> widthCol;
-  private final Param<String> heightCol;
-  private final Param<String> errorCol;
-  private final Param<String> errorMessageCol;
-  private final Param<String> backboneName;
-  private final Param<String> backboneUri;
-  private final Param<String> backboneId;
-  private final IntParam inputHeight;
-  private final IntParam inputWidth;
-  private final Param<String> preprocessing;
-  private final Param<String> signature;
-  private final Param<String> inputTensor;
-  private final Param<String> outputTensor;
-  private final Param<String> pooling;
-  private final Param<String> modelCacheDir;
-  private final IntParam batchSize;
-  private final Param<String> device;
-  private final LongParam maxPixels;
-  /** Not a Param: a live counter for progress lines, never saved. */
-  private transient LongAccumulator progress;
+    private final String uid;
+    private final Param<String> inputCol;
+    private final Param<String> outputCol;
+    private final Param<String> widthCol;
+    private final Param<String> heightCol;
+    private final Param<String> errorCol;
+    private final Param<String> errorMessageCol;
+    private final Param<String> backboneName;
+    private final Param<String> backboneUri;
+    private final Param<String> backboneId;
+    private final IntParam inputHeight;
+    private final IntParam inputWidth;
+    private final Param<String> preprocessing;
+    private final Param<String> signature;
+    private final Param<String> inputTensor;
+    private final Param<String> outputTensor;
+    private final Param<String> pooling;
+    private final Param<String> modelCacheDir;
+    private final IntParam batchSize;
+    private final Param<String> device;
+    private final LongParam maxPixels;
+    /** Not a Param: a live counter for progress lines, never saved. */
+    private transient LongAccumulator progress;
 
-  public EmbeddingTransformer() {
-    this(Identifiable$.MODULE$.randomUID("embed"));
-  }
-
-  public EmbeddingTransformer(String uid) {
-    this.uid = uid;
-    inputCol = new Param<>(this, "inputCol", "binary column of encoded image bytes");
-    outputCol = new Param<>(this, "outputCol", "output column: array<float> embedding");
-    widthCol = new Param<>(this, "widthCol", "output column: decoded image width");
-    heightCol = new Param<>(this, "heightCol", "output column: decoded image height");
-    errorCol = new Param<>(this, "errorCol", "output column: reason code of a refused image, null when fine");
-    errorMessageCol = new Param<>(this, "errorMessageCol", "output column: why the image was refused");
-    backboneName = new Param<>(this, "backboneName", "backbone name");
-    backboneUri = new Param<>(this, "backboneUri", "bundled:<name> or a SavedModel URI");
-    backboneId = new Param<>(this, "backboneId", "expected <name>@sha256:<digest>; empty = computed on the driver at transform");
-    inputHeight = new IntParam(this, "inputHeight", "backbone input height", ParamValidators.gtEq(1));
-    inputWidth = new IntParam(this, "inputWidth", "backbone input width", ParamValidators.gtEq(1));
-    preprocessing = new Param<>(this, "preprocessing", "unit | tf | caffe | torch",
-        ParamValidators.inArray(names(Preprocessing.values())));
-    signature = new Param<>(this, "signature", "SavedModel signature key");
-    inputTensor = new Param<>(this, "inputTensor", "signature input; empty = the only one");
-    outputTensor = new Param<>(this, "outputTensor", "signature output; empty = the only one");
-    pooling = new Param<>(this, "pooling", "none | avg | max", ParamValidators.inArray(names(Pooling.values())));
-    modelCacheDir = new Param<>(this, "modelCacheDir", "local model cache on each machine; empty = <tmp>/transferlake-models");
-    batchSize = new IntParam(this, "batchSize", "images per backbone call", ParamValidators.inRange(1, 1024));
-    device = new Param<>(this, "device", "auto | cpu | gpu", ParamValidators.inArray(names(DeviceMode.values())));
-    maxPixels = new LongParam(this, "maxPixels", "refuse images declaring more pixels", ParamValidators.gtEq(1));
-    setDefault(inputCol, "content");
-    setDefault(outputCol, "embedding");
-    setDefault(widthCol, "width");
-    setDefault(heightCol, "height");
-    setDefault(errorCol, "error");
-    setDefault(errorMessageCol, "error_message");
-    setDefault(backboneName, "mobilenet_v2");
-    setDefault(backboneUri, "bundled:mobilenet_v2");
-    setDefault(backboneId, "");
-    setDefault(inputHeight, 224);
-    setDefault(inputWidth, 224);
-    setDefault(preprocessing, "unit");
-    setDefault(signature, "serving_default");
-    setDefault(inputTensor, "");
-    setDefault(outputTensor, "");
-    setDefault(pooling, "none");
-    setDefault(modelCacheDir, "");
-    setDefault(batchSize, 8);
-    setDefault(device, "auto");
-    setDefault(maxPixels, 50_000_000L);
-  }
-
-  private static String[] names(Enum<?>[] values) {
-    return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
-  }
-
-  /** Configures the backbone from a spec; {@code id} is its {@code name@sha256:…} (may be empty). */
-  public EmbeddingTransformer setBackbone(BackboneSpec spec, String id) {
-    set(backboneName, spec.name());
-    set(backboneUri, spec.uri());
-    set(backboneId, id);
-    set(inputHeight, spec.inputHeight());
-    set(inputWidth, spec.inputWidth());
-    set(preprocessing, spec.preprocessing().name().toLowerCase(Locale.ROOT));
-    set(signature, spec.signature());
-    set(inputTensor, spec.inputName());
-    set(outputTensor, spec.outputName());
-    set(pooling, spec.pooling().name().toLowerCase(Locale.ROOT));
-    return this;
-  }
-
-  /** Batch size, device and pixel limit from the embed config. */
-  public EmbeddingTransformer setEmbedConfig(EmbedConfig config) {
-    set(batchSize, config.batchSize());
-    set(device, config.device().name().toLowerCase(Locale.ROOT));
-    set(maxPixels, config.maxPixels());
-    return this;
-  }
-
-  /** Counts embedded or refused images as tasks finish, for a driver-side progress line. */
-  public EmbeddingTransformer setProgressCounter(LongAccumulator counter) {
-    this.progress = counter;
-    return this;
-  }
-
-  public EmbeddingTransformer setModelCacheDir(String dir) {
-    set(modelCacheDir, dir);
-    return this;
-  }
-
-  public EmbeddingTransformer setInputCol(String value) {
-    set(inputCol, value);
-    return this;
-  }
-
-  public EmbeddingTransformer setOutputCol(String value) {
-    set(outputCol, value);
-    return this;
-  }
-
-  public EmbeddingTransformer setBatchSize(int value) {
-    set(batchSize, value);
-    return this;
-  }
-
-  public EmbeddingTransformer setDevice(String value) {
-    set(device, value);
-    return this;
-  }
-
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public Param<String> widthCol() {
-    return widthCol;
-  }
-
-  public Param<String> heightCol() {
-    return heightCol;
-  }
-
-  public Param<String> errorCol() {
-    return errorCol;
-  }
-
-  public Param<String> errorMessageCol() {
-    return errorMessageCol;
-  }
-
-  public Param<String> backboneName() {
-    return backboneName;
-  }
-
-  public Param<String> backboneUri() {
-    return backboneUri;
-  }
-
-  public Param<String> backboneId() {
-    return backboneId;
-  }
-
-  public IntParam inputHeight() {
-    return inputHeight;
-  }
-
-  public IntParam inputWidth() {
-    return inputWidth;
-  }
-
-  public Param<String> preprocessing() {
-    return preprocessing;
-  }
-
-  public Param<String> signature() {
-    return signature;
-  }
-
-  public Param<String> inputTensor() {
-    return inputTensor;
-  }
-
-  public Param<String> outputTensor() {
-    return outputTensor;
-  }
-
-  public Param<String> pooling() {
-    return pooling;
-  }
-
-  public Param<String> modelCacheDir() {
-    return modelCacheDir;
-  }
-
-  public IntParam batchSize() {
-    return batchSize;
-  }
-
-  public Param<String> device() {
-    return device;
-  }
-
-  public LongParam maxPixels() {
-    return maxPixels;
-  }
-
-  /** The backbone these params describe. */
-  public BackboneSpec backboneSpec() {
-    return new BackboneSpec($(backboneName), $(backboneUri), (Integer) $(inputHeight), (Integer) $(inputWidth),
-        Preprocessing.valueOf($(preprocessing).toUpperCase(Locale.ROOT)), $(signature), $(inputTensor), $(outputTensor),
-        Pooling.valueOf($(pooling).toUpperCase(Locale.ROOT)));
-  }
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    String input = $(inputCol);
-    if (!Arrays.asList(schema.fieldNames()).contains(input)) {
-      throw TransferlakeException.cannot("embed images", "there is no column " + input + " (columns: "
-          + String.join(", ", schema.fieldNames()) + ")", "Set inputCol to the column holding the image bytes.");
+    public EmbeddingTransformer() {
+        this(Identifiable$.MODULE$.randomUID("embed"));
     }
-    if (!schema.apply(input).dataType().equals(DataTypes.BinaryType)) {
-      throw TransferlakeException.cannot("embed images", "column " + input + " has type " + schema.apply(input).dataType().simpleString()
-          + ", expected binary", "Set inputCol to a binary column, such as content from spark.read.format(\"binaryFile\").");
+
+    public EmbeddingTransformer(String uid) {
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "binary column of encoded image bytes");
+        outputCol = new Param<>(this, "outputCol", "output column: array<float> embedding");
+        widthCol = new Param<>(this, "widthCol", "output column: decoded image width");
+        heightCol = new Param<>(this, "heightCol", "output column: decoded image height");
+        errorCol = new Param<>(this, "errorCol", "output column: reason code of a refused image, null when fine");
+        errorMessageCol = new Param<>(this, "errorMessageCol", "output column: why the image was refused");
+        backboneName = new Param<>(this, "backboneName", "backbone name");
+        backboneUri = new Param<>(this, "backboneUri", "bundled:<name> or a SavedModel URI");
+        backboneId = new Param<>(
+                this, "backboneId", "expected <name>@sha256:<digest>; empty = computed on the driver at transform");
+        inputHeight = new IntParam(this, "inputHeight", "backbone input height", ParamValidators.gtEq(1));
+        inputWidth = new IntParam(this, "inputWidth", "backbone input width", ParamValidators.gtEq(1));
+        preprocessing = new Param<>(
+                this,
+                "preprocessing",
+                "unit | tf | caffe | torch",
+                ParamValidators.inArray(names(Preprocessing.values())));
+        signature = new Param<>(this, "signature", "SavedModel signature key");
+        inputTensor = new Param<>(this, "inputTensor", "signature input; empty = the only one");
+        outputTensor = new Param<>(this, "outputTensor", "signature output; empty = the only one");
+        pooling = new Param<>(this, "pooling", "none | avg | max", ParamValidators.inArray(names(Pooling.values())));
+        modelCacheDir = new Param<>(
+                this, "modelCacheDir", "local model cache on each machine; empty = <tmp>/transferlake-models");
+        batchSize = new IntParam(this, "batchSize", "images per backbone call", ParamValidators.inRange(1, 1024));
+        device = new Param<>(this, "device", "auto | cpu | gpu", ParamValidators.inArray(names(DeviceMode.values())));
+        maxPixels = new LongParam(this, "maxPixels", "refuse images declaring more pixels", ParamValidators.gtEq(1));
+        setDefault(inputCol, "content");
+        setDefault(outputCol, "embedding");
+        setDefault(widthCol, "width");
+        setDefault(heightCol, "height");
+        setDefault(errorCol, "error");
+        setDefault(errorMessageCol, "error_message");
+        setDefault(backboneName, "mobilenet_v2");
+        setDefault(backboneUri, "bundled:mobilenet_v2");
+        setDefault(backboneId, "");
+        setDefault(inputHeight, 224);
+        setDefault(inputWidth, 224);
+        setDefault(preprocessing, "unit");
+        setDefault(signature, "serving_default");
+        setDefault(inputTensor, "");
+        setDefault(outputTensor, "");
+        setDefault(pooling, "none");
+        setDefault(modelCacheDir, "");
+        setDefault(batchSize, 8);
+        setDefault(device, "auto");
+        setDefault(maxPixels, 50_000_000L);
     }
-    StructType out = schema;
-    for (String column : new String[] {$(outputCol), $(widthCol), $(heightCol), $(errorCol), $(errorMessageCol)}) {
-      if (Arrays.asList(schema.fieldNames()).contains(column)) {
-        throw TransferlakeException.cannot("embed images", "the output column " + column + " already exists",
-            "Drop it first or choose another output column name.");
-      }
+
+    private static String[] names(Enum<?>[] values) {
+        return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
     }
-    out = out.add(new StructField($(outputCol), DataTypes.createArrayType(DataTypes.FloatType, false), true, org.apache.spark.sql.types.Metadata.empty()));
-    out = out.add($(widthCol), DataTypes.IntegerType, true);
-    out = out.add($(heightCol), DataTypes.IntegerType, true);
-    out = out.add($(errorCol), DataTypes.StringType, true);
-    return out.add($(errorMessageCol), DataTypes.StringType, true);
-  }
 
-  /**
-   * Embeds every row. When {@code backboneId} is empty the driver first localizes the backbone to
-   * learn its id, so a model that cannot load fails here, before any task runs.
-   */
-  @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    StructType outputSchema = transformSchema(dataset.schema());
-    BackboneSpec spec = backboneSpec();
-    String id = $(backboneId);
-    String cacheDir = $(modelCacheDir);
-    if (id.isEmpty()) {
-      id = ExecutorModels.resolveOnDriver(dataset.sparkSession().sparkContext(), spec, resolveCacheDir(cacheDir));
+    /** Configures the backbone from a spec; {@code id} is its {@code name@sha256:…} (may be empty). */
+    public EmbeddingTransformer setBackbone(BackboneSpec spec, String id) {
+        set(backboneName, spec.name());
+        set(backboneUri, spec.uri());
+        set(backboneId, id);
+        set(inputHeight, spec.inputHeight());
+        set(inputWidth, spec.inputWidth());
+        set(preprocessing, spec.preprocessing().name().toLowerCase(Locale.ROOT));
+        set(signature, spec.signature());
+        set(inputTensor, spec.inputName());
+        set(outputTensor, spec.outputName());
+        set(pooling, spec.pooling().name().toLowerCase(Locale.ROOT));
+        return this;
     }
-    EmbedPartition partition = new EmbedPartition(spec, id, cacheDir, (Integer) $(batchSize),
-        DeviceMode.valueOf($(device).toUpperCase(Locale.ROOT)), (Long) $(maxPixels),
-        Arrays.asList(dataset.schema().fieldNames()).indexOf($(inputCol)), progress);
-    return dataset.toDF().mapPartitions(partition, Encoders.row(outputSchema));
-  }
 
-  /** The configured cache directory, or {@code <java.io.tmpdir>/transferlake-models} on this machine. */
-  static Path resolveCacheDir(String configured) {
-    return configured.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "transferlake-models") : Path.of(configured);
-  }
+    /** Batch size, device and pixel limit from the embed config. */
+    public EmbeddingTransformer setEmbedConfig(EmbedConfig config) {
+        set(batchSize, config.batchSize());
+        set(device, config.device().name().toLowerCase(Locale.ROOT));
+        set(maxPixels, config.maxPixels());
+        return this;
+    }
 
-  @Override
-  public EmbeddingTransformer copy(ParamMap extra) {
-    return defaultCopy(extra);
-  }
+    /** Counts embedded or refused images as tasks finish, for a driver-side progress line. */
+    public EmbeddingTransformer setProgressCounter(LongAccumulator counter) {
+        this.progress = counter;
+        return this;
+    }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
+    public EmbeddingTransformer setModelCacheDir(String dir) {
+        set(modelCacheDir, dir);
+        return this;
+    }
 
-  @Override
-  public MLWriter write() {
-    return new DefaultParamsWriter(this);
-  }
+    public EmbeddingTransformer setInputCol(String value) {
+        set(inputCol, value);
+        return this;
+    }
 
-  public static MLReader<EmbeddingTransformer> read() {
-    return new DefaultParamsReader<>();
-  }
+    public EmbeddingTransformer setOutputCol(String value) {
+        set(outputCol, value);
+        return this;
+    }
 
-  public static EmbeddingTransformer load(String path) {
-    return read().load(path);
-  }
+    public EmbeddingTransformer setBatchSize(int value) {
+        set(batchSize, value);
+        return this;
+    }
+
+    public EmbeddingTransformer setDevice(String value) {
+        set(device, value);
+        return this;
+    }
+
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public Param<String> outputCol() {
+        return outputCol;
+    }
+
+    public Param<String> widthCol() {
+        return widthCol;
+    }
+
+    public Param<String> heightCol() {
+        return heightCol;
+    }
+
+    public Param<String> errorCol() {
+        return errorCol;
+    }
+
+    public Param<String> errorMessageCol() {
+        return errorMessageCol;
+    }
+
+    public Param<String> backboneName() {
+        return backboneName;
+    }
+
+    public Param<String> backboneUri() {
+        return backboneUri;
+    }
+
+    public Param<String> backboneId() {
+        return backboneId;
+    }
+
+    public IntParam inputHeight() {
+        return inputHeight;
+    }
+
+    public IntParam inputWidth() {
+        return inputWidth;
+    }
+
+    public Param<String> preprocessing() {
+        return preprocessing;
+    }
+
+    public Param<String> signature() {
+        return signature;
+    }
+
+    public Param<String> inputTensor() {
+        return inputTensor;
+    }
+
+    public Param<String> outputTensor() {
+        return outputTensor;
+    }
+
+    public Param<String> pooling() {
+        return pooling;
+    }
+
+    public Param<String> modelCacheDir() {
+        return modelCacheDir;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public Param<String> device() {
+        return device;
+    }
+
+    public LongParam maxPixels() {
+        return maxPixels;
+    }
+
+    /** The backbone these params describe. */
+    public BackboneSpec backboneSpec() {
+        return new BackboneSpec(
+                $(backboneName),
+                $(backboneUri),
+                (Integer) $(inputHeight),
+                (Integer) $(inputWidth),
+                Preprocessing.valueOf($(preprocessing).toUpperCase(Locale.ROOT)),
+                $(signature),
+                $(inputTensor),
+                $(outputTensor),
+                Pooling.valueOf($(pooling).toUpperCase(Locale.ROOT)));
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        String input = $(inputCol);
+        if (!Arrays.asList(schema.fieldNames()).contains(input)) {
+            throw TransferlakeException.cannot(
+                    "embed images",
+                    "there is no column " + input + " (columns: " + String.join(", ", schema.fieldNames()) + ")",
+                    "Set inputCol to the column holding the image bytes.");
+        }
+        if (!schema.apply(input).dataType().equals(DataTypes.BinaryType)) {
+            throw TransferlakeException.cannot(
+                    "embed images",
+                    "column " + input + " has type "
+                            + schema.apply(input).dataType().simpleString() + ", expected binary",
+                    "Set inputCol to a binary column, such as content from spark.read.format(\"binaryFile\").");
+        }
+        StructType out = schema;
+        for (String column : new String[] {$(outputCol), $(widthCol), $(heightCol), $(errorCol), $(errorMessageCol)}) {
+            if (Arrays.asList(schema.fieldNames()).contains(column)) {
+                throw TransferlakeException.cannot(
+                        "embed images",
+                        "the output column " + column + " already exists",
+                        "Drop it first or choose another output column name.");
+            }
+        }
+        out = out.add(new StructField(
+                $(outputCol),
+                DataTypes.createArrayType(DataTypes.FloatType, false),
+                true,
+                org.apache.spark.sql.types.Metadata.empty()));
+        out = out.add($(widthCol), DataTypes.IntegerType, true);
+        out = out.add($(heightCol), DataTypes.IntegerType, true);
+        out = out.add($(errorCol), DataTypes.StringType, true);
+        return out.add($(errorMessageCol), DataTypes.StringType, true);
+    }
+
+    /**
+     * Embeds every row. When {@code backboneId} is empty the driver first localizes the backbone to
+     * learn its id, so a model that cannot load fails here, before any task runs.
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType outputSchema = transformSchema(dataset.schema());
+        BackboneSpec spec = backboneSpec();
+        String id = $(backboneId);
+        String cacheDir = $(modelCacheDir);
+        if (id.isEmpty()) {
+            id = ExecutorModels.resolveOnDriver(dataset.sparkSession().sparkContext(), spec, resolveCacheDir(cacheDir));
+        }
+        EmbedPartition partition = new EmbedPartition(
+                spec,
+                id,
+                cacheDir,
+                (Integer) $(batchSize),
+                DeviceMode.valueOf($(device).toUpperCase(Locale.ROOT)),
+                (Long) $(maxPixels),
+                Arrays.asList(dataset.schema().fieldNames()).indexOf($(inputCol)),
+                progress);
+        return dataset.toDF().mapPartitions(partition, Encoders.row(outputSchema));
+    }
+
+    /** The configured cache directory, or {@code <java.io.tmpdir>/transferlake-models} on this machine. */
+    static Path resolveCacheDir(String configured) {
+        return configured.isEmpty()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "transferlake-models")
+                : Path.of(configured);
+    }
+
+    @Override
+    public EmbeddingTransformer copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override
+    public MLWriter write() {
+        return new DefaultParamsWriter(this);
+    }
+
+    public static MLReader<EmbeddingTransformer> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static EmbeddingTransformer load(String path) {
+        return read().load(path);
+    }
 }

@@ -20,81 +20,85 @@ import org.transferlake.config.TransferlakeException;
 
 /** The first stage of every head: an {@code array<float>} embedding column as an ML vector. */
 public final class ArrayToVector extends Transformer implements DefaultParamsWritable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
+    private final String uid;
+    private final Param<String> inputCol;
+    private final Param<String> outputCol;
 
-  public ArrayToVector() {
-    this(Identifiable$.MODULE$.randomUID("arrayToVector"));
-  }
-
-  public ArrayToVector(String uid) {
-    this.uid = uid;
-    inputCol = new Param<>(this, "inputCol", "array<float|double> column");
-    outputCol = new Param<>(this, "outputCol", "vector column");
-    setDefault(inputCol, "embedding");
-    setDefault(outputCol, "features");
-  }
-
-  public ArrayToVector setInputCol(String value) {
-    set(inputCol, value);
-    return this;
-  }
-
-  public ArrayToVector setOutputCol(String value) {
-    set(outputCol, value);
-    return this;
-  }
-
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    String input = $(inputCol);
-    boolean numericArray = Arrays.asList(schema.fieldNames()).contains(input)
-        && schema.apply(input).dataType() instanceof ArrayType array
-        && (array.elementType().equals(DataTypes.FloatType) || array.elementType().equals(DataTypes.DoubleType));
-    if (!numericArray) {
-      throw TransferlakeException.cannot("train a head", "column " + input + " is missing or not an array of float/double",
-          "Train on the embedding column of the features table.");
+    public ArrayToVector() {
+        this(Identifiable$.MODULE$.randomUID("arrayToVector"));
     }
-    return schema.add($(outputCol), SQLDataTypes.VectorType(), false);
-  }
 
-  @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    return dataset.withColumn($(outputCol), org.apache.spark.ml.functions.array_to_vector(dataset.col($(inputCol))));
-  }
+    public ArrayToVector(String uid) {
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "array<float|double> column");
+        outputCol = new Param<>(this, "outputCol", "vector column");
+        setDefault(inputCol, "embedding");
+        setDefault(outputCol, "features");
+    }
 
-  @Override
-  public ArrayToVector copy(ParamMap extra) {
-    return defaultCopy(extra);
-  }
+    public ArrayToVector setInputCol(String value) {
+        set(inputCol, value);
+        return this;
+    }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
+    public ArrayToVector setOutputCol(String value) {
+        set(outputCol, value);
+        return this;
+    }
 
-  @Override
-  public MLWriter write() {
-    return new DefaultParamsWriter(this);
-  }
+    public Param<String> inputCol() {
+        return inputCol;
+    }
 
-  public static MLReader<ArrayToVector> read() {
-    return new DefaultParamsReader<>();
-  }
+    public Param<String> outputCol() {
+        return outputCol;
+    }
 
-  public static ArrayToVector load(String path) {
-    return read().load(path);
-  }
+    @Override
+    public StructType transformSchema(StructType schema) {
+        String input = $(inputCol);
+        boolean numericArray = Arrays.asList(schema.fieldNames()).contains(input)
+                && schema.apply(input).dataType() instanceof ArrayType array
+                && (array.elementType().equals(DataTypes.FloatType)
+                        || array.elementType().equals(DataTypes.DoubleType));
+        if (!numericArray) {
+            throw TransferlakeException.cannot(
+                    "train a head",
+                    "column " + input + " is missing or not an array of float/double",
+                    "Train on the embedding column of the features table.");
+        }
+        return schema.add($(outputCol), SQLDataTypes.VectorType(), false);
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        return dataset.withColumn(
+                $(outputCol), org.apache.spark.ml.functions.array_to_vector(dataset.col($(inputCol))));
+    }
+
+    @Override
+    public ArrayToVector copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override
+    public MLWriter write() {
+        return new DefaultParamsWriter(this);
+    }
+
+    public static MLReader<ArrayToVector> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static ArrayToVector load(String path) {
+        return read().load(path);
+    }
 }

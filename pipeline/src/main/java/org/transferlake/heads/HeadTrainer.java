@@ -39,112 +39,178 @@ import org.transferlake.config.TransferlakeException;
  * as it is and adds {@code predicted_label} and {@code probability}.
  */
 public final class HeadTrainer {
-  /** Held-out split. {@code strategy} says where it came from. */
-  public record Split(Dataset<Row> train, Dataset<Row> test, String strategy) {}
+    /** Held-out split. {@code strategy} says where it came from. */
+    public record Split(Dataset<Row> train, Dataset<Row> test, String strategy) {}
 
-  /** One trained head, scored on the held-out split. */
-  public record Trained(String algorithm, PipelineModel model, HeadMetrics metrics, Map<String, String> params) {}
+    /** One trained head, scored on the held-out split. */
+    public record Trained(String algorithm, PipelineModel model, HeadMetrics metrics, Map<String, String> params) {}
 
-  private HeadTrainer() {}
+    private HeadTrainer() {}
 
-  /**
-   * The data's own train/test split when it has both, else a seeded split stratified by label:
-   * within each class, rows ordered by a hash of (path, seed) and the first {@code testFraction}
-   * held out. The same rows and seed always give the same split.
-   */
-  public static Split split(Dataset<Row> labeled, HeadsConfig config) {
-    List<String> splits = labeled.select("split").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    if (splits.contains("train") && splits.contains("test")) {
-      return new Split(labeled.where(col("split").isin("train", "val", "validation")), labeled.where(col("split").equalTo("test")),
-          "given (train/test folders or labels table)");
+    /**
+     * The data's own train/test split when it has both, else a seeded split stratified by label:
+     * within each class, rows ordered by a hash of (path, seed) and the first {@code testFraction}
+     * held out. The same rows and seed always give the same split.
+     */
+    public static Split split(Dataset<Row> labeled, HeadsConfig config) {
+        List<String> splits = labeled.select("split")
+                .distinct()
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        if (splits.contains("train") && splits.contains("test")) {
+            return new Split(
+                    labeled.where(col("split").isin("train", "val", "validation")),
+                    labeled.where(col("split").equalTo("test")),
+                    "given (train/test folders or labels table)");
+        }
+        Column order = xxhash64(col("path"), lit(config.seed()));
+        Dataset<Row> ranked = labeled.withColumn(
+                        "_rank", row_number().over(Window.partitionBy("label").orderBy(order)))
+                .withColumn("_count", count(lit(1)).over(Window.partitionBy("label")));
+        Column test =
+                col("_rank").leq(col("_count").multiply(config.testFraction()).cast("int"));
+        return new Split(
+                ranked.where(org.apache.spark.sql.functions.not(test)).drop("_rank", "_count"),
+                ranked.where(test).drop("_rank", "_count"),
+                "stratified " + config.testFraction() + " held out, seed " + config.seed());
     }
-    Column order = xxhash64(col("path"), lit(config.seed()));
-    Dataset<Row> ranked = labeled
-        .withColumn("_rank", row_number().over(Window.partitionBy("label").orderBy(order)))
-        .withColumn("_count", count(lit(1)).over(Window.partitionBy("label")));
-    Column test = col("_rank").leq(col("_count").multiply(config.testFraction()).cast("int"));
-    return new Split(ranked.where(org.apache.spark.sql.functions.not(test)).drop("_rank", "_count"), ranked.where(test).drop("_rank", "_count"),
-        "stratified " + config.testFraction() + " held out, seed " + config.seed());
-  }
 
-  /** Refuses data a head cannot learn from, naming the class at fault. */
-  public static void validate(Split split, HeadsConfig config, String backboneId) {
-    Map<String, Long> perClass = new LinkedHashMap<>();
-    split.train().groupBy("label").count().orderBy("label").collectAsList()
-        .forEach(row -> perClass.put(row.getString(0), row.getLong(1)));
-    if (perClass.size() < 2) {
-      throw TransferlakeException.cannot("train heads", "the labeled training features of " + backboneId + " have "
-          + perClass.size() + " class(es) " + perClass.keySet(), "Label images of at least 2 classes and run extract.");
+    /** Refuses data a head cannot learn from, naming the class at fault. */
+    public static void validate(Split split, HeadsConfig config, String backboneId) {
+        Map<String, Long> perClass = new LinkedHashMap<>();
+        split.train()
+                .groupBy("label")
+                .count()
+                .orderBy("label")
+                .collectAsList()
+                .forEach(row -> perClass.put(row.getString(0), row.getLong(1)));
+        if (perClass.size() < 2) {
+            throw TransferlakeException.cannot(
+                    "train heads",
+                    "the labeled training features of " + backboneId + " have " + perClass.size() + " class(es) "
+                            + perClass.keySet(),
+                    "Label images of at least 2 classes and run extract.");
+        }
+        perClass.forEach((label, rows) -> {
+            if (rows < config.minExamplesPerClass()) {
+                throw TransferlakeException.cannot(
+                        "train heads",
+                        "class " + label + " has " + rows + " training example(s), fewer than "
+                                + "heads.min-examples-per-class = " + config.minExamplesPerClass(),
+                        "Label more images of " + label + ", or lower that setting.");
+            }
+        });
+        List<String> unseen =
+                split
+                        .test()
+                        .select("label")
+                        .distinct()
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList()
+                        .stream()
+                        .filter(label -> !perClass.containsKey(label))
+                        .sorted()
+                        .toList();
+        if (!unseen.isEmpty()) {
+            throw TransferlakeException.cannot(
+                    "train heads",
+                    "held-out classes " + unseen + " have no training examples",
+                    "Add training images of those classes.");
+        }
+        if (split.test().isEmpty()) {
+            throw TransferlakeException.cannot(
+                    "train heads", "the held-out set is empty", "Add test images or raise heads.test-fraction.");
+        }
     }
-    perClass.forEach((label, rows) -> {
-      if (rows < config.minExamplesPerClass()) {
-        throw TransferlakeException.cannot("train heads", "class " + label + " has " + rows + " training example(s), fewer than "
-            + "heads.min-examples-per-class = " + config.minExamplesPerClass(), "Label more images of " + label + ", or lower that setting.");
-      }
-    });
-    List<String> unseen = split.test().select("label").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
-        .stream().filter(label -> !perClass.containsKey(label)).sorted().toList();
-    if (!unseen.isEmpty()) {
-      throw TransferlakeException.cannot("train heads", "held-out classes " + unseen + " have no training examples",
-          "Add training images of those classes.");
+
+    /** Fits {@code algorithm} on the training split and scores it on the held-out split. */
+    public static Trained train(String algorithm, Split split, HeadsConfig config, int dimension) {
+        StringIndexerModel indexer = new StringIndexer()
+                .setInputCol("label")
+                .setOutputCol("label_index")
+                .setStringOrderType("alphabetAsc")
+                .fit(split.train());
+        List<String> labels = Arrays.asList(indexer.labelsArray()[0]);
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("algorithm", algorithm);
+        params.put("seed", String.valueOf(config.seed()));
+        PipelineStage classifier = switch (algorithm) {
+            case "logistic_regression" -> logisticRegression(config, params);
+            case "mlp" -> mlp(config, dimension, labels.size(), params);
+            default ->
+                throw TransferlakeException.cannot(
+                        "train heads",
+                        "unknown algorithm " + algorithm,
+                        "Use one of " + HeadsConfig.ALGORITHMS + " in heads.algorithms.");
+        };
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
+            new ArrayToVector().setInputCol("embedding").setOutputCol("raw_features"),
+            indexer,
+            new StandardScaler()
+                    .setInputCol("raw_features")
+                    .setOutputCol("features")
+                    .setWithMean(true)
+                    .setWithStd(true),
+            classifier,
+            new IndexToString()
+                    .setInputCol("prediction")
+                    .setOutputCol("predicted_label")
+                    .setLabels(labels.toArray(String[]::new))
+        });
+        PipelineModel model = pipeline.fit(split.train());
+        if (model.stages()[3] instanceof TrainValidationSplitModel tuned) {
+            params.put("reg_param", String.valueOf(((LogisticRegressionModel) tuned.bestModel()).getRegParam()));
+            params.put(
+                    "validation_accuracy",
+                    String.valueOf(
+                            Arrays.stream(tuned.validationMetrics()).max().orElse(0)));
+        }
+        return new Trained(algorithm, model, HeadMetrics.of(model.transform(split.test()), labels), params);
     }
-    if (split.test().isEmpty()) {
-      throw TransferlakeException.cannot("train heads", "the held-out set is empty", "Add test images or raise heads.test-fraction.");
+
+    /** Multinomial logistic regression; the regularization is picked on a validation split of the training data only. */
+    private static PipelineStage logisticRegression(HeadsConfig config, Map<String, String> params) {
+        LogisticRegression lr = new LogisticRegression()
+                .setFamily("multinomial")
+                .setFeaturesCol("features")
+                .setLabelCol("label_index")
+                .setMaxIter(200)
+                .setElasticNetParam(0.0);
+        ParamMap[] grid = new ParamGridBuilder()
+                .addGrid(
+                        lr.regParam(),
+                        config.regParams().stream()
+                                .mapToDouble(Double::doubleValue)
+                                .toArray())
+                .build();
+        params.put("reg_param_sweep", config.regParams().toString());
+        return new TrainValidationSplit()
+                .setEstimator(lr)
+                .setEstimatorParamMaps(grid)
+                .setTrainRatio(0.8)
+                .setSeed(config.seed())
+                .setEvaluator(new MulticlassClassificationEvaluator()
+                        .setLabelCol("label_index")
+                        .setMetricName("accuracy"));
     }
-  }
 
-  /** Fits {@code algorithm} on the training split and scores it on the held-out split. */
-  public static Trained train(String algorithm, Split split, HeadsConfig config, int dimension) {
-    StringIndexerModel indexer = new StringIndexer().setInputCol("label").setOutputCol("label_index")
-        .setStringOrderType("alphabetAsc").fit(split.train());
-    List<String> labels = Arrays.asList(indexer.labelsArray()[0]);
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("algorithm", algorithm);
-    params.put("seed", String.valueOf(config.seed()));
-    PipelineStage classifier = switch (algorithm) {
-      case "logistic_regression" -> logisticRegression(config, params);
-      case "mlp" -> mlp(config, dimension, labels.size(), params);
-      default -> throw TransferlakeException.cannot("train heads", "unknown algorithm " + algorithm,
-          "Use one of " + HeadsConfig.ALGORITHMS + " in heads.algorithms.");
-    };
-    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
-        new ArrayToVector().setInputCol("embedding").setOutputCol("raw_features"),
-        indexer,
-        new StandardScaler().setInputCol("raw_features").setOutputCol("features").setWithMean(true).setWithStd(true),
-        classifier,
-        new IndexToString().setInputCol("prediction").setOutputCol("predicted_label").setLabels(labels.toArray(String[]::new))});
-    PipelineModel model = pipeline.fit(split.train());
-    if (model.stages()[3] instanceof TrainValidationSplitModel tuned) {
-      params.put("reg_param", String.valueOf(((LogisticRegressionModel) tuned.bestModel()).getRegParam()));
-      params.put("validation_accuracy", String.valueOf(Arrays.stream(tuned.validationMetrics()).max().orElse(0)));
+    private static PipelineStage mlp(HeadsConfig config, int dimension, int classes, Map<String, String> params) {
+        List<Integer> layers = new ArrayList<>();
+        layers.add(dimension);
+        layers.addAll(config.mlpHiddenLayers());
+        layers.add(classes);
+        params.put("layers", layers.toString());
+        params.put("max_iter", String.valueOf(config.mlpMaxIter()));
+        return new MultilayerPerceptronClassifier()
+                .setLayers(layers.stream().mapToInt(Integer::intValue).toArray())
+                .setMaxIter(config.mlpMaxIter())
+                .setSeed(config.seed())
+                .setFeaturesCol("features")
+                .setLabelCol("label_index");
     }
-    return new Trained(algorithm, model, HeadMetrics.of(model.transform(split.test()), labels), params);
-  }
 
-  /** Multinomial logistic regression; the regularization is picked on a validation split of the training data only. */
-  private static PipelineStage logisticRegression(HeadsConfig config, Map<String, String> params) {
-    LogisticRegression lr = new LogisticRegression().setFamily("multinomial").setFeaturesCol("features")
-        .setLabelCol("label_index").setMaxIter(200).setElasticNetParam(0.0);
-    ParamMap[] grid = new ParamGridBuilder()
-        .addGrid(lr.regParam(), config.regParams().stream().mapToDouble(Double::doubleValue).toArray()).build();
-    params.put("reg_param_sweep", config.regParams().toString());
-    return new TrainValidationSplit().setEstimator(lr).setEstimatorParamMaps(grid).setTrainRatio(0.8).setSeed(config.seed())
-        .setEvaluator(new MulticlassClassificationEvaluator().setLabelCol("label_index").setMetricName("accuracy"));
-  }
-
-  private static PipelineStage mlp(HeadsConfig config, int dimension, int classes, Map<String, String> params) {
-    List<Integer> layers = new ArrayList<>();
-    layers.add(dimension);
-    layers.addAll(config.mlpHiddenLayers());
-    layers.add(classes);
-    params.put("layers", layers.toString());
-    params.put("max_iter", String.valueOf(config.mlpMaxIter()));
-    return new MultilayerPerceptronClassifier().setLayers(layers.stream().mapToInt(Integer::intValue).toArray())
-        .setMaxIter(config.mlpMaxIter()).setSeed(config.seed()).setFeaturesCol("features").setLabelCol("label_index");
-  }
-
-  /** The class names a trained head predicts, in probability-vector order. */
-  public static List<String> labels(PipelineModel model) {
-    return Arrays.asList(((StringIndexerModel) model.stages()[1]).labelsArray()[0]);
-  }
+    /** The class names a trained head predicts, in probability-vector order. */
+    public static List<String> labels(PipelineModel model) {
+        return Arrays.asList(((StringIndexerModel) model.stages()[1]).labelsArray()[0]);
+    }
 }

@@ -15,77 +15,102 @@ import javax.imageio.stream.ImageInputStream;
  * shows.
  */
 public final class ImageDecoder {
-  static {
-    // Spark loads our jar in a child class loader: make ImageIO see the TwelveMonkeys readers.
-    ImageIO.scanForPlugins();
-    ImageIO.setUseCache(false);
-  }
-
-  private ImageDecoder() {}
-
-  /**
-   * Decodes {@code bytes} to RGB.
-   *
-   * @param maxPixels refuse images whose header declares more than this many pixels
-   */
-  public static RgbImage decode(byte[] bytes, long maxPixels) throws ImageRejectedException {
-    if (bytes == null || bytes.length == 0) {
-      throw new ImageRejectedException(RejectReason.EMPTY, "the file is empty");
+    static {
+        // Spark loads our jar in a child class loader: make ImageIO see the TwelveMonkeys readers.
+        ImageIO.scanForPlugins();
+        ImageIO.setUseCache(false);
     }
-    try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
-      if (!readers.hasNext()) {
-        throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no image decoder recognises these " + bytes.length + " bytes");
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(stream, true, true);
-        long width = reader.getWidth(0);
-        long height = reader.getHeight(0);
-        if (width * height > maxPixels) {
-          throw new ImageRejectedException(RejectReason.TOO_LARGE,
-              "its header declares " + width + "x" + height + " = " + width * height + " pixels, over the limit of " + maxPixels);
+
+    private ImageDecoder() {}
+
+    /**
+     * Decodes {@code bytes} to RGB.
+     *
+     * @param maxPixels refuse images whose header declares more than this many pixels
+     */
+    public static RgbImage decode(byte[] bytes, long maxPixels) throws ImageRejectedException {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageRejectedException(RejectReason.EMPTY, "the file is empty");
         }
-        BufferedImage image = reader.read(0);
-        int orientation = reader.getFormatName().equalsIgnoreCase("jpeg") ? ExifOrientation.read(bytes) : 1;
-        return orient(RgbImage.of(image), orientation);
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new ImageRejectedException(RejectReason.CORRUPT, "decoding failed: " + e.getMessage());
-    }
-  }
-
-  /**
-   * Applies EXIF orientation: 2 mirror, 3 rotate 180°, 4 flip, 5 transpose, 6 rotate 90° clockwise,
-   * 7 transverse, 8 rotate 90° counter-clockwise; 1 and unknown values leave the image as is.
-   */
-  static RgbImage orient(RgbImage image, int orientation) {
-    if (orientation < 2 || orientation > 8) {
-      return image;
-    }
-    int w = image.width();
-    int h = image.height();
-    boolean swaps = orientation >= 5;
-    int outWidth = swaps ? h : w;
-    byte[] out = new byte[image.rgb().length];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int tx;
-        int ty;
-        switch (orientation) {
-          case 2 -> { tx = w - 1 - x; ty = y; }
-          case 3 -> { tx = w - 1 - x; ty = h - 1 - y; }
-          case 4 -> { tx = x; ty = h - 1 - y; }
-          case 5 -> { tx = y; ty = x; }
-          case 6 -> { tx = h - 1 - y; ty = x; }
-          case 7 -> { tx = h - 1 - y; ty = w - 1 - x; }
-          default -> { tx = y; ty = w - 1 - x; }
+        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
+                throw new ImageRejectedException(
+                        RejectReason.UNSUPPORTED_FORMAT,
+                        "no image decoder recognises these " + bytes.length + " bytes");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > maxPixels) {
+                    throw new ImageRejectedException(
+                            RejectReason.TOO_LARGE,
+                            "its header declares " + width + "x" + height + " = " + width * height
+                                    + " pixels, over the limit of " + maxPixels);
+                }
+                BufferedImage image = reader.read(0);
+                int orientation = reader.getFormatName().equalsIgnoreCase("jpeg") ? ExifOrientation.read(bytes) : 1;
+                return orient(RgbImage.of(image), orientation);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException(RejectReason.CORRUPT, "decoding failed: " + e.getMessage());
         }
-        System.arraycopy(image.rgb(), (y * w + x) * 3, out, (ty * outWidth + tx) * 3, 3);
-      }
     }
-    return new RgbImage(outWidth, swaps ? w : h, out);
-  }
+
+    /**
+     * Applies EXIF orientation: 2 mirror, 3 rotate 180°, 4 flip, 5 transpose, 6 rotate 90° clockwise,
+     * 7 transverse, 8 rotate 90° counter-clockwise; 1 and unknown values leave the image as is.
+     */
+    static RgbImage orient(RgbImage image, int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return image;
+        }
+        int w = image.width();
+        int h = image.height();
+        boolean swaps = orientation >= 5;
+        int outWidth = swaps ? h : w;
+        byte[] out = new byte[image.rgb().length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int tx;
+                int ty;
+                switch (orientation) {
+                    case 2 -> {
+                        tx = w - 1 - x;
+                        ty = y;
+                    }
+                    case 3 -> {
+                        tx = w - 1 - x;
+                        ty = h - 1 - y;
+                    }
+                    case 4 -> {
+                        tx = x;
+                        ty = h - 1 - y;
+                    }
+                    case 5 -> {
+                        tx = y;
+                        ty = x;
+                    }
+                    case 6 -> {
+                        tx = h - 1 - y;
+                        ty = x;
+                    }
+                    case 7 -> {
+                        tx = h - 1 - y;
+                        ty = w - 1 - x;
+                    }
+                    default -> {
+                        tx = y;
+                        ty = w - 1 - x;
+                    }
+                }
+                System.arraycopy(image.rgb(), (y * w + x) * 3, out, (ty * outWidth + tx) * 3, 3);
+            }
+        }
+        return new RgbImage(outWidth, swaps ? w : h, out);
+    }
 }

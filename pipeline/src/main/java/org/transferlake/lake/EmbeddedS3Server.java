@@ -28,213 +28,227 @@ import org.transferlake.config.TransferlakeException;
  * owner can read.
  */
 public final class EmbeddedS3Server implements AutoCloseable {
-  /** System property naming the S3Proxy fat jar; the launcher and the test build set it. */
-  public static final String JAR_PROPERTY = "transferlake.s3proxy.jar";
+    /** System property naming the S3Proxy fat jar; the launcher and the test build set it. */
+    public static final String JAR_PROPERTY = "transferlake.s3proxy.jar";
 
-  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3Server.class);
-  private static final long STARTUP_TIMEOUT_MS = 60_000;
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3Server.class);
+    private static final long STARTUP_TIMEOUT_MS = 60_000;
 
-  private final Process process;
-  private final String endpoint;
-  private final Credentials credentials;
-  private final Path dataDir;
-  private final Thread shutdownHook;
+    private final Process process;
+    private final String endpoint;
+    private final Credentials credentials;
+    private final Path dataDir;
+    private final Thread shutdownHook;
 
-  private EmbeddedS3Server(Process process, String endpoint, Credentials credentials, Path dataDir) {
-    this.process = process;
-    this.endpoint = endpoint;
-    this.credentials = credentials;
-    this.dataDir = dataDir;
-    this.shutdownHook = new Thread(this::stopProcess, "embedded-s3-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
-  }
-
-  /**
-   * Starts a server storing its objects under {@code dataDir/buckets}, with {@code bucket} created.
-   *
-   * @param port TCP port on 127.0.0.1, or 0 for a free one
-   */
-  public static EmbeddedS3Server start(Path dataDir, int port, String bucket) {
-    Path jar = s3proxyJar();
-    Path absoluteDir = dataDir.toAbsolutePath().normalize();
-    try {
-      createOwnerOnlyDirectory(absoluteDir);
-      createOwnerOnlyDirectory(absoluteDir.resolve("buckets"));
-      createOwnerOnlyDirectory(absoluteDir.resolve("buckets").resolve(bucket));
-      Credentials credentials = loadOrCreateCredentials(absoluteDir.resolve("credentials.properties"));
-      int chosenPort = port == 0 ? freePort() : port;
-      String endpoint = "http://127.0.0.1:" + chosenPort;
-      Path properties = absoluteDir.resolve("s3proxy.properties");
-      writeOwnerOnly(properties, serverProperties(endpoint, credentials, absoluteDir.resolve("buckets")));
-      Path log = absoluteDir.resolve("s3proxy.log");
-      // The filesystem store grants anonymous reads on anything "other"-readable: umask 077 keeps new objects private.
-      List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\""));
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx256m");
-      command.add("-jar");
-      command.add(jar.toString());
-      command.add("--properties");
-      command.add(properties.toString());
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      builder.environment().put("LOG_LEVEL", "warn");
-      Process process = builder.start();
-      awaitListening(process, chosenPort, log);
-      LOG.info("Embedded S3 server on {} (data in {}, access key {})", endpoint, absoluteDir, Credentials.mask(credentials.accessKey()));
-      return new EmbeddedS3Server(process, endpoint, credentials, absoluteDir);
-    } catch (IOException e) {
-      throw TransferlakeException.cannot(
-          "start the embedded lake", "I/O error in " + absoluteDir + " (" + e.getMessage() + ")",
-          "Check that lake.embedded.data-dir is writable.", e);
+    private EmbeddedS3Server(Process process, String endpoint, Credentials credentials, Path dataDir) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.credentials = credentials;
+        this.dataDir = dataDir;
+        this.shutdownHook = new Thread(this::stopProcess, "embedded-s3-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
-  }
 
-  /** The http URL of the S3 API. */
-  public String endpoint() {
-    return endpoint;
-  }
-
-  public Credentials credentials() {
-    return credentials;
-  }
-
-  /** The file that holds the generated keys (owner-readable only). */
-  public Path credentialsFile() {
-    return dataDir.resolve("credentials.properties");
-  }
-
-  /** Blocks until the server exits (for {@code lake serve}). */
-  public int awaitExit() throws InterruptedException {
-    return process.waitFor();
-  }
-
-  @Override
-  public void close() {
-    stopProcess();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // the hook is running or ran: nothing left to remove
+    /**
+     * Starts a server storing its objects under {@code dataDir/buckets}, with {@code bucket} created.
+     *
+     * @param port TCP port on 127.0.0.1, or 0 for a free one
+     */
+    public static EmbeddedS3Server start(Path dataDir, int port, String bucket) {
+        Path jar = s3proxyJar();
+        Path absoluteDir = dataDir.toAbsolutePath().normalize();
+        try {
+            createOwnerOnlyDirectory(absoluteDir);
+            createOwnerOnlyDirectory(absoluteDir.resolve("buckets"));
+            createOwnerOnlyDirectory(absoluteDir.resolve("buckets").resolve(bucket));
+            Credentials credentials = loadOrCreateCredentials(absoluteDir.resolve("credentials.properties"));
+            int chosenPort = port == 0 ? freePort() : port;
+            String endpoint = "http://127.0.0.1:" + chosenPort;
+            Path properties = absoluteDir.resolve("s3proxy.properties");
+            writeOwnerOnly(properties, serverProperties(endpoint, credentials, absoluteDir.resolve("buckets")));
+            Path log = absoluteDir.resolve("s3proxy.log");
+            // The filesystem store grants anonymous reads on anything "other"-readable: umask 077 keeps new objects
+            // private.
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\""));
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx256m");
+            command.add("-jar");
+            command.add(jar.toString());
+            command.add("--properties");
+            command.add(properties.toString());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("LOG_LEVEL", "warn");
+            Process process = builder.start();
+            awaitListening(process, chosenPort, log);
+            LOG.info(
+                    "Embedded S3 server on {} (data in {}, access key {})",
+                    endpoint,
+                    absoluteDir,
+                    Credentials.mask(credentials.accessKey()));
+            return new EmbeddedS3Server(process, endpoint, credentials, absoluteDir);
+        } catch (IOException e) {
+            throw TransferlakeException.cannot(
+                    "start the embedded lake",
+                    "I/O error in " + absoluteDir + " (" + e.getMessage() + ")",
+                    "Check that lake.embedded.data-dir is writable.",
+                    e);
+        }
     }
-  }
 
-  private void stopProcess() {
-    if (!process.isAlive()) {
-      return;
+    /** The http URL of the S3 API. */
+    public String endpoint() {
+        return endpoint;
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+
+    public Credentials credentials() {
+        return credentials;
     }
-  }
 
-  private static Path s3proxyJar() {
-    String configured = System.getProperty(JAR_PROPERTY);
-    if (configured == null || !Files.isRegularFile(Path.of(configured))) {
-      throw TransferlakeException.cannot(
-          "start the embedded lake",
-          "the S3Proxy jar was not found (system property " + JAR_PROPERTY + " = " + configured + ")",
-          "Run through bin/transferlake, which provides it, or set lake.endpoint to your S3 endpoint.");
+    /** The file that holds the generated keys (owner-readable only). */
+    public Path credentialsFile() {
+        return dataDir.resolve("credentials.properties");
     }
-    return Path.of(configured);
-  }
 
-  private static Properties serverProperties(String endpoint, Credentials credentials, Path buckets) {
-    Properties properties = new Properties();
-    properties.setProperty("s3proxy.endpoint", endpoint);
-    properties.setProperty("s3proxy.authorization", "aws-v2-or-v4");
-    properties.setProperty("s3proxy.identity", credentials.accessKey());
-    properties.setProperty("s3proxy.credential", credentials.secretKey());
-    properties.setProperty("jclouds.provider", "filesystem");
-    properties.setProperty("jclouds.filesystem.basedir", buckets.toString());
-    return properties;
-  }
-
-  private static void createOwnerOnlyDirectory(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-  }
-
-  private static Credentials loadOrCreateCredentials(Path file) throws IOException {
-    Properties stored = new Properties();
-    if (Files.isRegularFile(file)) {
-      try (InputStream in = Files.newInputStream(file)) {
-        stored.load(in);
-      }
-      return new Credentials(stored.getProperty("access-key"), stored.getProperty("secret-key"));
+    /** Blocks until the server exits (for {@code lake serve}). */
+    public int awaitExit() throws InterruptedException {
+        return process.waitFor();
     }
-    SecureRandom random = new SecureRandom();
-    stored.setProperty("access-key", "TL" + randomString(random, 18, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
-    stored.setProperty("secret-key", randomString(random, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
-    writeOwnerOnly(file, stored);
-    return new Credentials(stored.getProperty("access-key"), stored.getProperty("secret-key"));
-  }
 
-  private static String randomString(SecureRandom random, int length, String alphabet) {
-    StringBuilder out = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    @Override
+    public void close() {
+        stopProcess();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or ran: nothing left to remove
+        }
     }
-    return out.toString();
-  }
 
-  /** Written to a temporary file first and renamed, so a reader never sees half a file. */
-  private static void writeOwnerOnly(Path file, Properties properties) throws IOException {
-    Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try (OutputStream out = Files.newOutputStream(temporary)) {
-      properties.store(out, "transferlake embedded lake; keep private");
+    private void stopProcess() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
-    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    private static Path s3proxyJar() {
+        String configured = System.getProperty(JAR_PROPERTY);
+        if (configured == null || !Files.isRegularFile(Path.of(configured))) {
+            throw TransferlakeException.cannot(
+                    "start the embedded lake",
+                    "the S3Proxy jar was not found (system property " + JAR_PROPERTY + " = " + configured + ")",
+                    "Run through bin/transferlake, which provides it, or set lake.endpoint to your S3 endpoint.");
+        }
+        return Path.of(configured);
     }
-  }
 
-  private static void awaitListening(Process process, int port, Path log) {
-    long deadline = System.currentTimeMillis() + STARTUP_TIMEOUT_MS;
-    while (System.currentTimeMillis() < deadline) {
-      if (!process.isAlive()) {
+    private static Properties serverProperties(String endpoint, Credentials credentials, Path buckets) {
+        Properties properties = new Properties();
+        properties.setProperty("s3proxy.endpoint", endpoint);
+        properties.setProperty("s3proxy.authorization", "aws-v2-or-v4");
+        properties.setProperty("s3proxy.identity", credentials.accessKey());
+        properties.setProperty("s3proxy.credential", credentials.secretKey());
+        properties.setProperty("jclouds.provider", "filesystem");
+        properties.setProperty("jclouds.filesystem.basedir", buckets.toString());
+        return properties;
+    }
+
+    private static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static Credentials loadOrCreateCredentials(Path file) throws IOException {
+        Properties stored = new Properties();
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                stored.load(in);
+            }
+            return new Credentials(stored.getProperty("access-key"), stored.getProperty("secret-key"));
+        }
+        SecureRandom random = new SecureRandom();
+        stored.setProperty("access-key", "TL" + randomString(random, 18, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+        stored.setProperty(
+                "secret-key",
+                randomString(random, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
+        writeOwnerOnly(file, stored);
+        return new Credentials(stored.getProperty("access-key"), stored.getProperty("secret-key"));
+    }
+
+    private static String randomString(SecureRandom random, int length, String alphabet) {
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return out.toString();
+    }
+
+    /** Written to a temporary file first and renamed, so a reader never sees half a file. */
+    private static void writeOwnerOnly(Path file, Properties properties) throws IOException {
+        Path temporary = Files.createTempFile(
+                file.getParent(),
+                file.getFileName().toString(),
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            properties.store(out, "transferlake embedded lake; keep private");
+        }
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void awaitListening(Process process, int port, Path log) {
+        long deadline = System.currentTimeMillis() + STARTUP_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw TransferlakeException.cannot(
+                        "start the embedded lake",
+                        "S3Proxy exited with code " + process.exitValue() + " (" + tail(log) + ")",
+                        "See " + log + "; if port " + port + " is taken, set lake.embedded.port=0.");
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                sleep(50);
+            }
+        }
+        process.destroyForcibly();
         throw TransferlakeException.cannot(
-            "start the embedded lake",
-            "S3Proxy exited with code " + process.exitValue() + " (" + tail(log) + ")",
-            "See " + log + "; if port " + port + " is taken, set lake.embedded.port=0.");
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        sleep(50);
-      }
+                "start the embedded lake",
+                "S3Proxy did not listen on port " + port + " within " + STARTUP_TIMEOUT_MS / 1000 + " s",
+                "See " + log + ".");
     }
-    process.destroyForcibly();
-    throw TransferlakeException.cannot(
-        "start the embedded lake", "S3Proxy did not listen on port " + port + " within " + STARTUP_TIMEOUT_MS / 1000 + " s",
-        "See " + log + ".");
-  }
 
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for the embedded lake", e);
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the embedded lake", e);
+        }
     }
-  }
 }

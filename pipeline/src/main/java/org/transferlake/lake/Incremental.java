@@ -14,27 +14,27 @@ import scala.collection.Seq;
  * broadcast: one row per image is small next to the images.
  */
 public final class Incremental {
-  private static final Seq<String> METADATA = seq(List.of("path", "size", "modification_time"));
-  private static final Seq<String> CONTENT = seq(List.of("path", "content_sha256"));
+    private static final Seq<String> METADATA = seq(List.of("path", "size", "modification_time"));
+    private static final Seq<String> CONTENT = seq(List.of("path", "content_sha256"));
 
-  private Incremental() {}
+    private Incremental() {}
 
-  /** Listed images whose (path, size, modification time) is not among {@code known}'s. */
-  public static Dataset<Row> newOrTouched(Dataset<Row> listed, Dataset<Row> known) {
-    return listed.join(broadcast(known.select("path", "size", "modification_time")), METADATA, "left_anti");
-  }
+    /** Listed images whose (path, size, modification time) is not among {@code known}'s. */
+    public static Dataset<Row> newOrTouched(Dataset<Row> listed, Dataset<Row> known) {
+        return listed.join(broadcast(known.select("path", "size", "modification_time")), METADATA, "left_anti");
+    }
 
-  /** Images whose (path, content hash) is among {@code known}'s: touched, but the same bytes. */
-  public static Dataset<Row> sameContent(Dataset<Row> hashed, Dataset<Row> known) {
-    return hashed.join(broadcast(known.select("path", "content_sha256")), CONTENT, "left_semi");
-  }
+    /** Images whose (path, content hash) is among {@code known}'s: touched, but the same bytes. */
+    public static Dataset<Row> sameContent(Dataset<Row> hashed, Dataset<Row> known) {
+        return hashed.join(broadcast(known.select("path", "content_sha256")), CONTENT, "left_semi");
+    }
 
-  /** Images whose (path, content hash) is not among {@code known}'s: these need embedding. */
-  public static Dataset<Row> newContent(Dataset<Row> hashed, Dataset<Row> known) {
-    return hashed.join(broadcast(known.select("path", "content_sha256")), CONTENT, "left_anti");
-  }
+    /** Images whose (path, content hash) is not among {@code known}'s: these need embedding. */
+    public static Dataset<Row> newContent(Dataset<Row> hashed, Dataset<Row> known) {
+        return hashed.join(broadcast(known.select("path", "content_sha256")), CONTENT, "left_anti");
+    }
 
-  private static Seq<String> seq(List<String> columns) {
-    return JavaConverters.asScalaBuffer(columns).toSeq();
-  }
+    private static Seq<String> seq(List<String> columns) {
+        return JavaConverters.asScalaBuffer(columns).toSeq();
+    }
 }

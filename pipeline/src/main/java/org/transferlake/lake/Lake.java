@@ -17,117 +17,129 @@ import org.transferlake.config.TransferlakeException;
  * s3a set up. Closing it stops both, in that order.
  */
 public final class Lake implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Lake.class);
-  private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+    private static final Logger LOG = LoggerFactory.getLogger(Lake.class);
+    private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
 
-  private final PipelineConfig config;
-  private final Optional<EmbeddedS3Server> server;
-  private final SparkSession spark;
+    private final PipelineConfig config;
+    private final Optional<EmbeddedS3Server> server;
+    private final SparkSession spark;
 
-  private Lake(PipelineConfig config, Optional<EmbeddedS3Server> server, SparkSession spark) {
-    this.config = config;
-    this.server = server;
-    this.spark = spark;
-  }
-
-  /** Starts the embedded server if {@code lake.endpoint = embedded}, then the Spark session. */
-  public static Lake open(PipelineConfig config) {
-    Optional<EmbeddedS3Server> server = config.lake().isEmbedded()
-        ? Optional.of(EmbeddedS3Server.start(config.lake().embeddedDataDir(), config.lake().embeddedPort(), config.lake().bucket()))
-        : Optional.empty();
-    try {
-      LakeConnection connection = server.map(s -> LakeConnection.embedded(config.lake(), s))
-          .orElseGet(() -> LakeConnection.external(config.lake()));
-      SparkSession spark = SparkSession.builder().config(sparkConf(config, connection)).getOrCreate();
-      LOG.info("Lake root {} (Spark {} on {})", config.lake().root(), spark.version(), spark.sparkContext().master());
-      new Tables(spark, config.lake().root()).registerExisting();
-      return new Lake(config, server, spark);
-    } catch (RuntimeException e) {
-      server.ifPresent(EmbeddedS3Server::close);
-      throw e;
+    private Lake(PipelineConfig config, Optional<EmbeddedS3Server> server, SparkSession spark) {
+        this.config = config;
+        this.server = server;
+        this.spark = spark;
     }
-  }
 
-  /**
-   * Spark conf for the lake. Anything spark-submit or {@code spark-defaults.conf} already set wins,
-   * except the s3a settings of an embedded server, which only this process knows.
-   */
-  static SparkConf sparkConf(PipelineConfig config, LakeConnection connection) {
-    SparkConf conf = new SparkConf();
-    conf.setIfMissing("spark.master", config.spark().master());
-    conf.setIfMissing("spark.app.name", config.spark().appName());
-    String extensions = conf.get("spark.sql.extensions", "");
-    if (!extensions.contains(DELTA_EXTENSION)) {
-      conf.set("spark.sql.extensions", extensions.isEmpty() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
+    /** Starts the embedded server if {@code lake.endpoint = embedded}, then the Spark session. */
+    public static Lake open(PipelineConfig config) {
+        Optional<EmbeddedS3Server> server = config.lake().isEmbedded()
+                ? Optional.of(EmbeddedS3Server.start(
+                        config.lake().embeddedDataDir(),
+                        config.lake().embeddedPort(),
+                        config.lake().bucket()))
+                : Optional.empty();
+        try {
+            LakeConnection connection = server.map(s -> LakeConnection.embedded(config.lake(), s))
+                    .orElseGet(() -> LakeConnection.external(config.lake()));
+            SparkSession spark =
+                    SparkSession.builder().config(sparkConf(config, connection)).getOrCreate();
+            LOG.info(
+                    "Lake root {} (Spark {} on {})",
+                    config.lake().root(),
+                    spark.version(),
+                    spark.sparkContext().master());
+            new Tables(spark, config.lake().root()).registerExisting();
+            return new Lake(config, server, spark);
+        } catch (RuntimeException e) {
+            server.ifPresent(EmbeddedS3Server::close);
+            throw e;
+        }
     }
-    conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    // Delta replays a table's log in this many tasks (default 50): our tables gain one commit per
-    // run, so a few suffice, and 50 tasks cost seconds of scheduling on every first read of a table.
-    conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
-    if (conf.get("spark.master").startsWith("local-cluster")) {
-      // Spark's own multi-JVM test mode: executors start from this JVM's classpath, not a Spark home.
-      conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-      conf.setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.12");
-      conf.setIfMissing("spark.executorEnv.SPARK_TESTING", "1");
+
+    /**
+     * Spark conf for the lake. Anything spark-submit or {@code spark-defaults.conf} already set wins,
+     * except the s3a settings of an embedded server, which only this process knows.
+     */
+    static SparkConf sparkConf(PipelineConfig config, LakeConnection connection) {
+        SparkConf conf = new SparkConf();
+        conf.setIfMissing("spark.master", config.spark().master());
+        conf.setIfMissing("spark.app.name", config.spark().appName());
+        String extensions = conf.get("spark.sql.extensions", "");
+        if (!extensions.contains(DELTA_EXTENSION)) {
+            conf.set(
+                    "spark.sql.extensions",
+                    extensions.isEmpty() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
+        }
+        conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        // Delta replays a table's log in this many tasks (default 50): our tables gain one commit per
+        // run, so a few suffice, and 50 tasks cost seconds of scheduling on every first read of a table.
+        conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
+        if (conf.get("spark.master").startsWith("local-cluster")) {
+            // Spark's own multi-JVM test mode: executors start from this JVM's classpath, not a Spark home.
+            conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+            conf.setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.12");
+            conf.setIfMissing("spark.executorEnv.SPARK_TESTING", "1");
+        }
+        // TensorFlow reads these once at start, so executors need them in their environment.
+        conf.setIfMissing("spark.executorEnv.TF_ENABLE_ONEDNN_OPTS", "1");
+        conf.setIfMissing("spark.executorEnv.TF_CPP_MIN_LOG_LEVEL", "2");
+        for (Map.Entry<String, String> setting : connection.hadoopSettings().entrySet()) {
+            String key = "spark.hadoop." + setting.getKey();
+            if (connection.authoritative()) {
+                conf.set(key, setting.getValue());
+            } else {
+                conf.setIfMissing(key, setting.getValue());
+            }
+        }
+        return conf;
     }
-    // TensorFlow reads these once at start, so executors need them in their environment.
-    conf.setIfMissing("spark.executorEnv.TF_ENABLE_ONEDNN_OPTS", "1");
-    conf.setIfMissing("spark.executorEnv.TF_CPP_MIN_LOG_LEVEL", "2");
-    for (Map.Entry<String, String> setting : connection.hadoopSettings().entrySet()) {
-      String key = "spark.hadoop." + setting.getKey();
-      if (connection.authoritative()) {
-        conf.set(key, setting.getValue());
-      } else {
-        conf.setIfMissing(key, setting.getValue());
-      }
+
+    public SparkSession spark() {
+        return spark;
     }
-    return conf;
-  }
 
-  public SparkSession spark() {
-    return spark;
-  }
-
-  public PipelineConfig config() {
-    return config;
-  }
-
-  /** The warehouse root, ending in {@code /}. */
-  public URI root() {
-    return config.lake().root();
-  }
-
-  /** The embedded server, when this lake started one. */
-  public Optional<EmbeddedS3Server> server() {
-    return server;
-  }
-
-  /** The Hadoop file system of the warehouse root, configured as Spark sees it. */
-  public FileSystem fileSystem() {
-    return fileSystem(spark, root());
-  }
-
-  /** The Hadoop file system of {@code root}, configured as {@code spark} sees it. */
-  public static FileSystem fileSystem(SparkSession spark, URI root) {
-    try {
-      return FileSystem.get(root, spark.sparkContext().hadoopConfiguration());
-    } catch (IOException e) {
-      throw TransferlakeException.cannot(
-          "open the lake", "no file system for " + root + " (" + e.getMessage() + ")",
-          "Check lake.root and that the matching Hadoop connector is on the classpath.", e);
+    public PipelineConfig config() {
+        return config;
     }
-  }
 
-  @Override
-  public void close() {
-    try {
-      spark.stop();
-      // S3A instances are cached by bucket, not endpoint: a stale one would retry a dead server.
-      FileSystem.closeAll();
-    } catch (IOException e) {
-      LOG.warn("Could not close Hadoop file systems: {}", e.getMessage());
-    } finally {
-      server.ifPresent(EmbeddedS3Server::close);
+    /** The warehouse root, ending in {@code /}. */
+    public URI root() {
+        return config.lake().root();
     }
-  }
+
+    /** The embedded server, when this lake started one. */
+    public Optional<EmbeddedS3Server> server() {
+        return server;
+    }
+
+    /** The Hadoop file system of the warehouse root, configured as Spark sees it. */
+    public FileSystem fileSystem() {
+        return fileSystem(spark, root());
+    }
+
+    /** The Hadoop file system of {@code root}, configured as {@code spark} sees it. */
+    public static FileSystem fileSystem(SparkSession spark, URI root) {
+        try {
+            return FileSystem.get(root, spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+            throw TransferlakeException.cannot(
+                    "open the lake",
+                    "no file system for " + root + " (" + e.getMessage() + ")",
+                    "Check lake.root and that the matching Hadoop connector is on the classpath.",
+                    e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            spark.stop();
+            // S3A instances are cached by bucket, not endpoint: a stale one would retry a dead server.
+            FileSystem.closeAll();
+        } catch (IOException e) {
+            LOG.warn("Could not close Hadoop file systems: {}", e.getMessage());
+        } finally {
+            server.ifPresent(EmbeddedS3Server::close);
+        }
+    }
 }

@@ -17,48 +17,49 @@ import org.transferlake.config.LakeConfig;
  *     exists only for this process); false on clusters, where the cluster's own conf wins
  */
 public record LakeConnection(
-    LakeConfig lake, Optional<String> endpoint, Optional<Credentials> credentials, boolean authoritative) {
+        LakeConfig lake, Optional<String> endpoint, Optional<Credentials> credentials, boolean authoritative) {
 
-  /** A connection to an external lake as configured (real S3, MinIO, a served embedded lake). */
-  public static LakeConnection external(LakeConfig lake) {
-    Optional<String> endpoint = lake.endpoint().equals(LakeConfig.AWS) ? Optional.empty() : Optional.of(lake.endpoint());
-    return new LakeConnection(lake, endpoint, lake.credentials(), false);
-  }
-
-  /** A connection to an embedded server this process started. */
-  public static LakeConnection embedded(LakeConfig lake, EmbeddedS3Server server) {
-    return new LakeConnection(lake, Optional.of(server.endpoint()), Optional.of(server.credentials()), true);
-  }
-
-  /** The {@code fs.s3a.*} settings (without a {@code spark.hadoop.} prefix). Contains secrets: never log it. */
-  public Map<String, String> hadoopSettings() {
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
-    settings.put("fs.s3a.endpoint.region", lake.region());
-    settings.put("fs.s3a.path.style.access", Boolean.toString(lake.pathStyleAccess()));
-    endpoint.ifPresent(url -> {
-      settings.put("fs.s3a.endpoint", url);
-      settings.put("fs.s3a.connection.ssl.enabled", Boolean.toString(url.startsWith("https://")));
-    });
-    credentials.ifPresent(keys -> {
-      settings.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-      settings.put("fs.s3a.access.key", keys.accessKey());
-      settings.put("fs.s3a.secret.key", keys.secretKey());
-    });
-    if (authoritative) {
-      // A local server either answers at once or is gone: fail in seconds, not after minutes of retries.
-      settings.put("fs.s3a.attempts.maximum", "2");
-      settings.put("fs.s3a.retry.limit", "2");
-      settings.put("fs.s3a.retry.interval", "100ms");
-      settings.put("fs.s3a.connection.establish.timeout", "5000");
+    /** A connection to an external lake as configured (real S3, MinIO, a served embedded lake). */
+    public static LakeConnection external(LakeConfig lake) {
+        Optional<String> endpoint =
+                lake.endpoint().equals(LakeConfig.AWS) ? Optional.empty() : Optional.of(lake.endpoint());
+        return new LakeConnection(lake, endpoint, lake.credentials(), false);
     }
-    return settings;
-  }
 
-  /** A Hadoop configuration for clients outside Spark (e.g. writing demo images). */
-  public Configuration hadoopConfiguration() {
-    Configuration configuration = new Configuration();
-    hadoopSettings().forEach(configuration::set);
-    return configuration;
-  }
+    /** A connection to an embedded server this process started. */
+    public static LakeConnection embedded(LakeConfig lake, EmbeddedS3Server server) {
+        return new LakeConnection(lake, Optional.of(server.endpoint()), Optional.of(server.credentials()), true);
+    }
+
+    /** The {@code fs.s3a.*} settings (without a {@code spark.hadoop.} prefix). Contains secrets: never log it. */
+    public Map<String, String> hadoopSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
+        settings.put("fs.s3a.endpoint.region", lake.region());
+        settings.put("fs.s3a.path.style.access", Boolean.toString(lake.pathStyleAccess()));
+        endpoint.ifPresent(url -> {
+            settings.put("fs.s3a.endpoint", url);
+            settings.put("fs.s3a.connection.ssl.enabled", Boolean.toString(url.startsWith("https://")));
+        });
+        credentials.ifPresent(keys -> {
+            settings.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+            settings.put("fs.s3a.access.key", keys.accessKey());
+            settings.put("fs.s3a.secret.key", keys.secretKey());
+        });
+        if (authoritative) {
+            // A local server either answers at once or is gone: fail in seconds, not after minutes of retries.
+            settings.put("fs.s3a.attempts.maximum", "2");
+            settings.put("fs.s3a.retry.limit", "2");
+            settings.put("fs.s3a.retry.interval", "100ms");
+            settings.put("fs.s3a.connection.establish.timeout", "5000");
+        }
+        return settings;
+    }
+
+    /** A Hadoop configuration for clients outside Spark (e.g. writing demo images). */
+    public Configuration hadoopConfiguration() {
+        Configuration configuration = new Configuration();
+        hadoopSettings().forEach(configuration::set);
+        return configuration;
+    }
 }

@@ -20,53 +20,62 @@ import org.transferlake.config.TransferlakeException;
  * under the root; one older than the stale limit is taken to be from a crashed run and broken.
  */
 public final class RunLock implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
 
-  private final FileSystem fs;
-  private final Path path;
+    private final FileSystem fs;
+    private final Path path;
 
-  private RunLock(FileSystem fs, Path path) {
-    this.fs = fs;
-    this.path = path;
-  }
+    private RunLock(FileSystem fs, Path path) {
+        this.fs = fs;
+        this.path = path;
+    }
 
-  public static Path location(URI root) {
-    return new Path(root.resolve("_transferlake/run.lock"));
-  }
+    public static Path location(URI root) {
+        return new Path(root.resolve("_transferlake/run.lock"));
+    }
 
-  public static RunLock acquire(FileSystem fs, URI root, String job, String runId, Duration staleAfter) {
-    Path path = location(root);
-    try {
-      for (int attempt = 0; attempt < 2; attempt++) {
-        try (OutputStream out = fs.create(path, false)) {
-          out.write((runId + " " + InetAddress.getLocalHost().getHostName() + " " + Instant.now()).getBytes(StandardCharsets.UTF_8));
-          return new RunLock(fs, path);
-        } catch (FileAlreadyExistsException held) {
-          FileStatus status = fs.getFileStatus(path);
-          Instant since = Instant.ofEpochMilli(status.getModificationTime());
-          String holder = new String(fs.open(path).readAllBytes(), StandardCharsets.UTF_8);
-          if (Duration.between(since, Instant.now()).compareTo(staleAfter) < 0) {
-            throw TransferlakeException.cannot("start " + job, "another run holds the lake lock since " + since + " (" + path + ": " + holder + ")",
-                "Wait for it to finish; if it died, delete " + path + " or wait until it is older than runs.lock-stale-after-minutes.");
-          }
-          LOG.warn("Breaking a stale lake lock from {} ({}): older than {}", since, holder, staleAfter);
-          fs.delete(path, false);
+    public static RunLock acquire(FileSystem fs, URI root, String job, String runId, Duration staleAfter) {
+        Path path = location(root);
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try (OutputStream out = fs.create(path, false)) {
+                    out.write((runId + " " + InetAddress.getLocalHost().getHostName() + " " + Instant.now())
+                            .getBytes(StandardCharsets.UTF_8));
+                    return new RunLock(fs, path);
+                } catch (FileAlreadyExistsException held) {
+                    FileStatus status = fs.getFileStatus(path);
+                    Instant since = Instant.ofEpochMilli(status.getModificationTime());
+                    String holder = new String(fs.open(path).readAllBytes(), StandardCharsets.UTF_8);
+                    if (Duration.between(since, Instant.now()).compareTo(staleAfter) < 0) {
+                        throw TransferlakeException.cannot(
+                                "start " + job,
+                                "another run holds the lake lock since " + since + " (" + path + ": " + holder + ")",
+                                "Wait for it to finish; if it died, delete " + path
+                                        + " or wait until it is older than runs.lock-stale-after-minutes.");
+                    }
+                    LOG.warn("Breaking a stale lake lock from {} ({}): older than {}", since, holder, staleAfter);
+                    fs.delete(path, false);
+                }
+            }
+            throw TransferlakeException.cannot(
+                    "start " + job,
+                    "the lake lock " + path + " was taken again while breaking a stale one",
+                    "Another run started at the same time: wait for it to finish.");
+        } catch (IOException e) {
+            throw TransferlakeException.cannot(
+                    "start " + job,
+                    "the lake lock " + path + " is not writable (" + e.getMessage() + ")",
+                    "Check that the lake is reachable and lake.root is writable.",
+                    e);
         }
-      }
-      throw TransferlakeException.cannot("start " + job, "the lake lock " + path + " was taken again while breaking a stale one",
-          "Another run started at the same time: wait for it to finish.");
-    } catch (IOException e) {
-      throw TransferlakeException.cannot("start " + job, "the lake lock " + path + " is not writable (" + e.getMessage() + ")",
-          "Check that the lake is reachable and lake.root is writable.", e);
     }
-  }
 
-  @Override
-  public void close() {
-    try {
-      fs.delete(path, false);
-    } catch (IOException e) {
-      LOG.warn("Could not release the lake lock {}: {}; delete it by hand", path, e.getMessage());
+    @Override
+    public void close() {
+        try {
+            fs.delete(path, false);
+        } catch (IOException e) {
+            LOG.warn("Could not release the lake lock {}: {}; delete it by hand", path, e.getMessage());
+        }
     }
-  }
 }

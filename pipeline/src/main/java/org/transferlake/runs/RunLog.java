@@ -22,74 +22,91 @@ import org.transferlake.lake.Tables;
 
 /** Writes one row per job run to the {@code runs} table: running, then succeeded or failed. */
 public final class RunLog {
-  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  private final SparkSession spark;
-  private final Tables tables;
+    private final SparkSession spark;
+    private final Tables tables;
 
-  public RunLog(SparkSession spark, Tables tables) {
-    this.spark = spark;
-    this.tables = tables;
-  }
-
-  /** A new run id: {@code <job>-<UTC time>-<4 hex>}, sortable by start time. */
-  public static String newRunId(String job) {
-    return job + "-" + ID_TIME.format(Instant.now()) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
-  }
-
-  /** Step timings as one line: {@code name 1.2, other 3.4} (seconds). */
-  public static String describe(Map<String, Double> timings) {
-    StringBuilder text = new StringBuilder();
-    timings.forEach((name, seconds) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ')
-        .append(String.format(java.util.Locale.ROOT, "%.1f", seconds)));
-    return text.toString();
-  }
-
-  /** Records the start of a run. */
-  public Run start(String runId, String job, PipelineConfig config) {
-    // A new run id is in no row yet: a plain append, cheaper than a MERGE.
-    Row row = RowFactory.create(runId, job, Timestamp.from(Instant.now()), null, "running", Map.of(), Map.of(), config.effective(), null);
-    tables.append(LakeTable.RUNS, spark.createDataFrame(List.of(row), LakeTable.RUNS.schema()));
-    return new Run(runId);
-  }
-
-  private void finish(Run run, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
-    // An UPDATE on the run id literal: Delta skips, by file statistics, every file but the one holding the running row.
-    tables.update(LakeTable.RUNS, col("run_id").equalTo(run.runId()), Map.of(
-        "ended_at", lit(Timestamp.from(Instant.now())),
-        "status", lit(status),
-        "counts", mapLiteral(counts, "map<string,bigint>"),
-        "timings_seconds", mapLiteral(timings, "map<string,double>"),
-        "error", lit(error).cast("string")));
-  }
-
-  private static Column mapLiteral(Map<String, ?> values, String type) {
-    List<Column> keysAndValues = new ArrayList<>();
-    values.forEach((key, value) -> {
-      keysAndValues.add(lit(key));
-      keysAndValues.add(lit(value));
-    });
-    return functions.map(keysAndValues.toArray(Column[]::new)).cast(type);
-  }
-
-  /** A run in progress. */
-  public final class Run {
-    private final String runId;
-
-    private Run(String runId) {
-      this.runId = runId;
+    public RunLog(SparkSession spark, Tables tables) {
+        this.spark = spark;
+        this.tables = tables;
     }
 
-    public String runId() {
-      return runId;
+    /** A new run id: {@code <job>-<UTC time>-<4 hex>}, sortable by start time. */
+    public static String newRunId(String job) {
+        return job + "-" + ID_TIME.format(Instant.now()) + "-"
+                + String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
     }
 
-    public void succeed(Map<String, Long> counts, Map<String, Double> timings) {
-      finish(this, "succeeded", counts, timings, null);
+    /** Step timings as one line: {@code name 1.2, other 3.4} (seconds). */
+    public static String describe(Map<String, Double> timings) {
+        StringBuilder text = new StringBuilder();
+        timings.forEach((name, seconds) -> text.append(text.length() == 0 ? "" : ", ")
+                .append(name)
+                .append(' ')
+                .append(String.format(java.util.Locale.ROOT, "%.1f", seconds)));
+        return text.toString();
     }
 
-    public void fail(Map<String, Long> counts, Map<String, Double> timings, Throwable error) {
-      finish(this, "failed", counts, timings, String.valueOf(error.getMessage()));
+    /** Records the start of a run. */
+    public Run start(String runId, String job, PipelineConfig config) {
+        // A new run id is in no row yet: a plain append, cheaper than a MERGE.
+        Row row = RowFactory.create(
+                runId,
+                job,
+                Timestamp.from(Instant.now()),
+                null,
+                "running",
+                Map.of(),
+                Map.of(),
+                config.effective(),
+                null);
+        tables.append(LakeTable.RUNS, spark.createDataFrame(List.of(row), LakeTable.RUNS.schema()));
+        return new Run(runId);
     }
-  }
+
+    private void finish(Run run, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
+        // An UPDATE on the run id literal: Delta skips, by file statistics, every file but the one holding the running
+        // row.
+        tables.update(
+                LakeTable.RUNS,
+                col("run_id").equalTo(run.runId()),
+                Map.of(
+                        "ended_at", lit(Timestamp.from(Instant.now())),
+                        "status", lit(status),
+                        "counts", mapLiteral(counts, "map<string,bigint>"),
+                        "timings_seconds", mapLiteral(timings, "map<string,double>"),
+                        "error", lit(error).cast("string")));
+    }
+
+    private static Column mapLiteral(Map<String, ?> values, String type) {
+        List<Column> keysAndValues = new ArrayList<>();
+        values.forEach((key, value) -> {
+            keysAndValues.add(lit(key));
+            keysAndValues.add(lit(value));
+        });
+        return functions.map(keysAndValues.toArray(Column[]::new)).cast(type);
+    }
+
+    /** A run in progress. */
+    public final class Run {
+        private final String runId;
+
+        private Run(String runId) {
+            this.runId = runId;
+        }
+
+        public String runId() {
+            return runId;
+        }
+
+        public void succeed(Map<String, Long> counts, Map<String, Double> timings) {
+            finish(this, "succeeded", counts, timings, null);
+        }
+
+        public void fail(Map<String, Long> counts, Map<String, Double> timings, Throwable error) {
+            finish(this, "failed", counts, timings, String.valueOf(error.getMessage()));
+        }
+    }
 }

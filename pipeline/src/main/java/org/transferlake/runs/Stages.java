@@ -10,42 +10,42 @@ import org.slf4j.LoggerFactory;
 
 /** Names each step of a run in the Spark UI (job descriptions) and times it. */
 final class Stages {
-  private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
 
-  private final SparkContext spark;
-  private final String job;
-  private final int total;
-  private final Map<String, Double> seconds = new LinkedHashMap<>();
-  private int current;
+    private final SparkContext spark;
+    private final String job;
+    private final int total;
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
+    private int current;
 
-  Stages(SparkContext spark, String job, int total) {
-    this.spark = spark;
-    this.job = job;
-    this.total = total;
-  }
-
-  <T> T run(String name, Supplier<T> step) {
-    current++;
-    String description = job + " [" + current + "/" + total + "] " + name;
-    spark.setJobDescription(description);
-    LOG.info(description);
-    long start = System.nanoTime();
-    try {
-      return step.get();
-    } finally {
-      seconds.put(name, (System.nanoTime() - start) / 1e9);
-      spark.setJobDescription(null);
+    Stages(SparkContext spark, String job, int total) {
+        this.spark = spark;
+        this.job = job;
+        this.total = total;
     }
-  }
 
-  void run(String name, Runnable step) {
-    run(name, () -> {
-      step.run();
-      return null;
-    });
-  }
+    <T> T run(String name, Supplier<T> step) {
+        current++;
+        String description = job + " [" + current + "/" + total + "] " + name;
+        spark.setJobDescription(description);
+        LOG.info(description);
+        long start = System.nanoTime();
+        try {
+            return step.get();
+        } finally {
+            seconds.put(name, (System.nanoTime() - start) / 1e9);
+            spark.setJobDescription(null);
+        }
+    }
 
-  Map<String, Double> timings() {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
-  }
+    void run(String name, Runnable step) {
+        run(name, () -> {
+            step.run();
+            return null;
+        });
+    }
+
+    Map<String, Double> timings() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
+    }
 }

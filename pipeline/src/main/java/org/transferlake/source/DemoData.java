@@ -33,163 +33,172 @@ import org.transferlake.config.TransferlakeException;
  * stratified, and objects already present are not written again, so a second run writes nothing.
  */
 public final class DemoData {
-  /** Where the demo images live, relative to the lake root. */
-  public static final String IMAGES_PREFIX = "images/fashion-mnist/";
+    /** Where the demo images live, relative to the lake root. */
+    public static final String IMAGES_PREFIX = "images/fashion-mnist/";
 
-  private static final int WRITERS = 8;
+    private static final int WRITERS = 8;
 
-  /** One image to write: {@code index} is its position in the IDX split {@code source}. */
-  public record DemoImage(String split, String className, FashionMnist.Split source, int index) {
-    public String relativePath() {
-      return IMAGES_PREFIX + split + "/" + className + "/" + index + ".png";
+    /** One image to write: {@code index} is its position in the IDX split {@code source}. */
+    public record DemoImage(String split, String className, FashionMnist.Split source, int index) {
+        public String relativePath() {
+            return IMAGES_PREFIX + split + "/" + className + "/" + index + ".png";
+        }
     }
-  }
 
-  /** What a run did: {@code written + alreadyPresent = planned}. */
-  public record Result(int planned, int written, int alreadyPresent, boolean fromPackage) {}
+    /** What a run did: {@code written + alreadyPresent = planned}. */
+    public record Result(int planned, int written, int alreadyPresent, boolean fromPackage) {}
 
-  private DemoData() {}
+    private DemoData() {}
 
-  /**
-   * The images to write: per class, {@code trainPerClass} from the train split and
-   * {@code testPerClass} from the test split, each drawn by a seeded shuffle. Without the Debian
-   * package both come from the bundled 10k split, disjoint.
-   */
-  public static List<DemoImage> plan(FashionMnist.Dataset data, DemoConfig config) {
-    Random random = new Random(config.seed());
-    List<DemoImage> plan = new ArrayList<>();
-    for (int label = 0; label < FashionMnist.CLASS_NAMES.size(); label++) {
-      String className = FashionMnist.CLASS_NAMES.get(label);
-      List<Integer> trainPool = shuffledIndices(data.train(), label, random);
-      List<Integer> testPool = data.fromPackage() ? shuffledIndices(data.test(), label, random) : trainPool;
-      // Sharing one pool, test is taken from its end so that a larger train sample keeps the test images.
-      int testStart = data.fromPackage() ? 0 : testPool.size() - config.testPerClass();
-      if (config.trainPerClass() > trainPool.size() || (!data.fromPackage() && config.trainPerClass() > testStart)) {
-        throw tooManyRequested(config, data, className, trainPool.size());
-      }
-      for (int index : trainPool.subList(0, config.trainPerClass())) {
-        plan.add(new DemoImage("train", className, data.train(), index));
-      }
-      for (int index : testPool.subList(testStart, testStart + config.testPerClass())) {
-        plan.add(new DemoImage("test", className, data.test(), index));
-      }
+    /**
+     * The images to write: per class, {@code trainPerClass} from the train split and
+     * {@code testPerClass} from the test split, each drawn by a seeded shuffle. Without the Debian
+     * package both come from the bundled 10k split, disjoint.
+     */
+    public static List<DemoImage> plan(FashionMnist.Dataset data, DemoConfig config) {
+        Random random = new Random(config.seed());
+        List<DemoImage> plan = new ArrayList<>();
+        for (int label = 0; label < FashionMnist.CLASS_NAMES.size(); label++) {
+            String className = FashionMnist.CLASS_NAMES.get(label);
+            List<Integer> trainPool = shuffledIndices(data.train(), label, random);
+            List<Integer> testPool = data.fromPackage() ? shuffledIndices(data.test(), label, random) : trainPool;
+            // Sharing one pool, test is taken from its end so that a larger train sample keeps the test images.
+            int testStart = data.fromPackage() ? 0 : testPool.size() - config.testPerClass();
+            if (config.trainPerClass() > trainPool.size()
+                    || (!data.fromPackage() && config.trainPerClass() > testStart)) {
+                throw tooManyRequested(config, data, className, trainPool.size());
+            }
+            for (int index : trainPool.subList(0, config.trainPerClass())) {
+                plan.add(new DemoImage("train", className, data.train(), index));
+            }
+            for (int index : testPool.subList(testStart, testStart + config.testPerClass())) {
+                plan.add(new DemoImage("test", className, data.test(), index));
+            }
+        }
+        return plan;
     }
-    return plan;
-  }
 
-  private static TransferlakeException tooManyRequested(DemoConfig config, FashionMnist.Dataset data, String className, int available) {
-    if (data.fromPackage()) {
-      return TransferlakeException.cannot(
-          "write demo data",
-          "class " + className + " has " + available + " train images, fewer than demo.train-per-class = " + config.trainPerClass(),
-          "Lower demo.train-per-class.");
+    private static TransferlakeException tooManyRequested(
+            DemoConfig config, FashionMnist.Dataset data, String className, int available) {
+        if (data.fromPackage()) {
+            return TransferlakeException.cannot(
+                    "write demo data",
+                    "class " + className + " has " + available + " train images, fewer than demo.train-per-class = "
+                            + config.trainPerClass(),
+                    "Lower demo.train-per-class.");
+        }
+        return TransferlakeException.cannot(
+                "write demo data",
+                "demo.train-per-class + demo.test-per-class = " + (config.trainPerClass() + config.testPerClass())
+                        + " exceeds the " + available
+                        + " images per class of the bundled test split (no Debian package in "
+                        + config.datasetDir() + ")",
+                "Install the Debian package dataset-fashion-mnist, or lower demo.train-per-class.");
     }
-    return TransferlakeException.cannot(
-        "write demo data",
-        "demo.train-per-class + demo.test-per-class = " + (config.trainPerClass() + config.testPerClass())
-            + " exceeds the " + available + " images per class of the bundled test split (no Debian package in "
-            + config.datasetDir() + ")",
-        "Install the Debian package dataset-fashion-mnist, or lower demo.train-per-class.");
-  }
 
-  private static List<Integer> shuffledIndices(FashionMnist.Split split, int label, Random random) {
-    List<Integer> indices = new ArrayList<>();
-    for (int i = 0; i < split.count(); i++) {
-      if (split.label(i) == label) {
-        indices.add(i);
-      }
+    private static List<Integer> shuffledIndices(FashionMnist.Split split, int label, Random random) {
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < split.count(); i++) {
+            if (split.label(i) == label) {
+                indices.add(i);
+            }
+        }
+        Collections.shuffle(indices, random);
+        return indices;
     }
-    Collections.shuffle(indices, random);
-    return indices;
-  }
 
-  /**
-   * Writes the planned images that are not yet under {@code root}.
-   *
-   * @param progressFor the progress line for a given number of images to write
-   */
-  public static Result write(DemoConfig config, FileSystem fs, URI root, LongFunction<Progress> progressFor) {
-    FashionMnist.Dataset data = FashionMnist.load(config.datasetDir());
-    List<DemoImage> plan = plan(data, config);
-    Set<String> present = listRelativePaths(fs, root, IMAGES_PREFIX);
-    List<DemoImage> missing = plan.stream().filter(image -> !present.contains(image.relativePath())).toList();
-    Progress progress = progressFor.apply(missing.size());
-    ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
-    try {
-      List<Future<?>> pending = new ArrayList<>();
-      for (DemoImage image : missing) {
-        pending.add(writers.submit(() -> {
-          writeObject(fs, new Path(root.resolve(image.relativePath())), png(image));
-          progress.advance(1);
-          return null;
-        }));
-      }
-      for (Future<?> future : pending) {
-        future.get();
-      }
-    } catch (ExecutionException e) {
-      throw TransferlakeException.cannot(
-          "write demo data", "writing under " + root.resolve(IMAGES_PREFIX) + " failed (" + e.getCause().getMessage() + ")",
-          "Check that the lake is reachable and writable; a re-run writes only what is missing.", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while writing demo data", e);
-    } finally {
-      writers.shutdownNow();
-      progress.finish();
+    /**
+     * Writes the planned images that are not yet under {@code root}.
+     *
+     * @param progressFor the progress line for a given number of images to write
+     */
+    public static Result write(DemoConfig config, FileSystem fs, URI root, LongFunction<Progress> progressFor) {
+        FashionMnist.Dataset data = FashionMnist.load(config.datasetDir());
+        List<DemoImage> plan = plan(data, config);
+        Set<String> present = listRelativePaths(fs, root, IMAGES_PREFIX);
+        List<DemoImage> missing = plan.stream()
+                .filter(image -> !present.contains(image.relativePath()))
+                .toList();
+        Progress progress = progressFor.apply(missing.size());
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        try {
+            List<Future<?>> pending = new ArrayList<>();
+            for (DemoImage image : missing) {
+                pending.add(writers.submit(() -> {
+                    writeObject(fs, new Path(root.resolve(image.relativePath())), png(image));
+                    progress.advance(1);
+                    return null;
+                }));
+            }
+            for (Future<?> future : pending) {
+                future.get();
+            }
+        } catch (ExecutionException e) {
+            throw TransferlakeException.cannot(
+                    "write demo data",
+                    "writing under " + root.resolve(IMAGES_PREFIX) + " failed ("
+                            + e.getCause().getMessage() + ")",
+                    "Check that the lake is reachable and writable; a re-run writes only what is missing.",
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while writing demo data", e);
+        } finally {
+            writers.shutdownNow();
+            progress.finish();
+        }
+        return new Result(plan.size(), missing.size(), plan.size() - missing.size(), data.fromPackage());
     }
-    return new Result(plan.size(), missing.size(), plan.size() - missing.size(), data.fromPackage());
-  }
 
-  /** Object counts under the demo prefix: split → class → count. */
-  public static Map<String, Map<String, Long>> countObjects(FileSystem fs, URI root) {
-    Map<String, Map<String, Long>> counts = new TreeMap<>();
-    for (String relative : listRelativePaths(fs, root, IMAGES_PREFIX)) {
-      String[] parts = relative.substring(IMAGES_PREFIX.length()).split("/");
-      if (parts.length == 3) {
-        counts.computeIfAbsent(parts[0], split -> new TreeMap<>()).merge(parts[1], 1L, Long::sum);
-      }
+    /** Object counts under the demo prefix: split → class → count. */
+    public static Map<String, Map<String, Long>> countObjects(FileSystem fs, URI root) {
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        for (String relative : listRelativePaths(fs, root, IMAGES_PREFIX)) {
+            String[] parts = relative.substring(IMAGES_PREFIX.length()).split("/");
+            if (parts.length == 3) {
+                counts.computeIfAbsent(parts[0], split -> new TreeMap<>()).merge(parts[1], 1L, Long::sum);
+            }
+        }
+        return counts;
     }
-    return counts;
-  }
 
-  /** Grey bytes → an 8-bit grey PNG, the way the original images were published. */
-  static byte[] png(DemoImage image) {
-    FashionMnist.Split source = image.source();
-    BufferedImage grey = new BufferedImage(source.cols(), source.rows(), BufferedImage.TYPE_BYTE_GRAY);
-    grey.getRaster().setDataElements(0, 0, source.cols(), source.rows(), source.image(image.index()));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    try {
-      ImageIO.write(grey, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Grey bytes → an 8-bit grey PNG, the way the original images were published. */
+    static byte[] png(DemoImage image) {
+        FashionMnist.Split source = image.source();
+        BufferedImage grey = new BufferedImage(source.cols(), source.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setDataElements(0, 0, source.cols(), source.rows(), source.image(image.index()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try {
+            ImageIO.write(grey, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
-    return out.toByteArray();
-  }
 
-  private static void writeObject(FileSystem fs, Path path, byte[] bytes) throws IOException {
-    try (OutputStream out = fs.create(path, false)) {
-      out.write(bytes);
+    private static void writeObject(FileSystem fs, Path path, byte[] bytes) throws IOException {
+        try (OutputStream out = fs.create(path, false)) {
+            out.write(bytes);
+        }
     }
-  }
 
-  private static Set<String> listRelativePaths(FileSystem fs, URI root, String prefix) {
-    Set<String> relative = new HashSet<>();
-    Path base = new Path(root.resolve(prefix));
-    String rootString = fs.makeQualified(new Path(root)).toString();
-    try {
-      if (!fs.exists(base)) {
+    private static Set<String> listRelativePaths(FileSystem fs, URI root, String prefix) {
+        Set<String> relative = new HashSet<>();
+        Path base = new Path(root.resolve(prefix));
+        String rootString = fs.makeQualified(new Path(root)).toString();
+        try {
+            if (!fs.exists(base)) {
+                return relative;
+            }
+            RemoteIterator<LocatedFileStatus> files = fs.listFiles(base, true);
+            while (files.hasNext()) {
+                String full = files.next().getPath().toString();
+                relative.add(full.substring(rootString.endsWith("/") ? rootString.length() : rootString.length() + 1));
+            }
+        } catch (IOException e) {
+            throw TransferlakeException.cannot(
+                    "list " + base, e.getMessage(), "Check that the lake is reachable and lake.root is right.", e);
+        }
         return relative;
-      }
-      RemoteIterator<LocatedFileStatus> files = fs.listFiles(base, true);
-      while (files.hasNext()) {
-        String full = files.next().getPath().toString();
-        relative.add(full.substring(rootString.endsWith("/") ? rootString.length() : rootString.length() + 1));
-      }
-    } catch (IOException e) {
-      throw TransferlakeException.cannot(
-          "list " + base, e.getMessage(), "Check that the lake is reachable and lake.root is right.", e);
     }
-    return relative;
-  }
 }

@@ -5,14 +5,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -29,79 +29,92 @@ import org.transferlake.config.TransferlakeException;
  * new files only.
  */
 public final class ImageListing {
-  private ImageListing() {}
+    private ImageListing() {}
 
-  /** The listing's schema. */
-  public static final StructType METADATA = new StructType()
-      .add("path", DataTypes.StringType, false)
-      .add("size", DataTypes.LongType, false)
-      .add("modification_time", DataTypes.TimestampType, false);
+    /** The listing's schema. */
+    public static final StructType METADATA = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("size", DataTypes.LongType, false)
+            .add("modification_time", DataTypes.TimestampType, false);
 
-  /**
-   * {@code path, size, modification_time} of every image under {@code roots}, listed with the
-   * file system's recursive listing (on S3, flat pages of 1000 keys) and without reading bytes.
-   * Unlike Spark's file sources it keeps zero-byte files, so they can be quarantined rather than
-   * vanish; like them, it skips names starting with {@code _} or {@code .}.
-   */
-  public static Dataset<Row> listMetadata(SparkSession spark, List<URI> roots, List<String> extensions) {
-    List<Row> rows = new ArrayList<>();
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    for (URI root : roots) {
-      Path base = new Path(root);
-      try {
-        FileSystem fs = base.getFileSystem(hadoop);
-        RemoteIterator<LocatedFileStatus> files = fs.listFiles(base, true);
-        while (files.hasNext()) {
-          LocatedFileStatus file = files.next();
-          String name = file.getPath().getName();
-          if (file.isFile() && !name.startsWith("_") && !name.startsWith(".") && hasExtension(name, extensions)) {
-            rows.add(RowFactory.create(file.getPath().toString(), file.getLen(), new Timestamp(file.getModificationTime())));
-          }
+    /**
+     * {@code path, size, modification_time} of every image under {@code roots}, listed with the
+     * file system's recursive listing (on S3, flat pages of 1000 keys) and without reading bytes.
+     * Unlike Spark's file sources it keeps zero-byte files, so they can be quarantined rather than
+     * vanish; like them, it skips names starting with {@code _} or {@code .}.
+     */
+    public static Dataset<Row> listMetadata(SparkSession spark, List<URI> roots, List<String> extensions) {
+        List<Row> rows = new ArrayList<>();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        for (URI root : roots) {
+            Path base = new Path(root);
+            try {
+                FileSystem fs = base.getFileSystem(hadoop);
+                RemoteIterator<LocatedFileStatus> files = fs.listFiles(base, true);
+                while (files.hasNext()) {
+                    LocatedFileStatus file = files.next();
+                    String name = file.getPath().getName();
+                    if (file.isFile()
+                            && !name.startsWith("_")
+                            && !name.startsWith(".")
+                            && hasExtension(name, extensions)) {
+                        rows.add(RowFactory.create(
+                                file.getPath().toString(), file.getLen(), new Timestamp(file.getModificationTime())));
+                    }
+                }
+            } catch (FileNotFoundException e) {
+                throw TransferlakeException.cannot(
+                        "list images",
+                        "root " + root + " does not exist",
+                        "Check extract.roots (default: <lake.root>images/); run 'transferlake demo-data' for the demo images.");
+            } catch (IOException e) {
+                throw TransferlakeException.cannot(
+                        "list images",
+                        "listing " + root + " failed (" + e.getMessage() + ")",
+                        "Check that the lake is reachable and the credentials can list it.",
+                        e);
+            }
         }
-      } catch (FileNotFoundException e) {
-        throw TransferlakeException.cannot("list images", "root " + root + " does not exist",
-            "Check extract.roots (default: <lake.root>images/); run 'transferlake demo-data' for the demo images.");
-      } catch (IOException e) {
-        throw TransferlakeException.cannot("list images", "listing " + root + " failed (" + e.getMessage() + ")",
-            "Check that the lake is reachable and the credentials can list it.", e);
-      }
+        return spark.createDataFrame(rows, METADATA);
     }
-    return spark.createDataFrame(rows, METADATA);
-  }
 
-  private static boolean hasExtension(String name, List<String> extensions) {
-    int dot = name.lastIndexOf('.');
-    return dot >= 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-  }
-
-  /** {@code path, content} of the given files or directories. */
-  public static Dataset<Row> readContent(SparkSession spark, List<String> paths, List<String> extensions) {
-    return load(spark, paths, extensions).select("path", "content");
-  }
-
-  private static Dataset<Row> load(SparkSession spark, List<String> paths, List<String> extensions) {
-    DataFrameReader reader = spark.read().format("binaryFile")
-        .option("recursiveFileLookup", "true")
-        .option("pathGlobFilter", caseInsensitiveGlob(extensions));
-    try {
-      return reader.load(paths.toArray(String[]::new));
-    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes but thrown unchecked
-      if (e instanceof AnalysisException && e.getMessage().contains("PATH_NOT_FOUND")) {
-        throw TransferlakeException.cannot("list images", ((AnalysisException) e).getSimpleMessage(),
-            "Check extract.roots (default: <lake.root>images/); run 'transferlake demo-data' for the demo images.");
-      }
-      throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+    private static boolean hasExtension(String name, List<String> extensions) {
+        int dot = name.lastIndexOf('.');
+        return dot >= 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
-  }
 
-  /** {@code *.{[jJ][pP][gG],[pP][nN][gG]}}: Hadoop globs are case-sensitive. */
-  static String caseInsensitiveGlob(List<String> extensions) {
-    return extensions.stream()
-        .map(extension -> extension.chars()
-            .mapToObj(c -> Character.isLetter(c)
-                ? "[" + Character.toLowerCase((char) c) + Character.toUpperCase((char) c) + "]"
-                : String.valueOf((char) c))
-            .collect(Collectors.joining()))
-        .collect(Collectors.joining(",", "*.{", "}"));
-  }
+    /** {@code path, content} of the given files or directories. */
+    public static Dataset<Row> readContent(SparkSession spark, List<String> paths, List<String> extensions) {
+        return load(spark, paths, extensions).select("path", "content");
+    }
+
+    private static Dataset<Row> load(SparkSession spark, List<String> paths, List<String> extensions) {
+        DataFrameReader reader = spark.read()
+                .format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .option("pathGlobFilter", caseInsensitiveGlob(extensions));
+        try {
+            return reader.load(paths.toArray(String[]::new));
+        } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes but thrown unchecked
+            if (e instanceof AnalysisException && e.getMessage().contains("PATH_NOT_FOUND")) {
+                throw TransferlakeException.cannot(
+                        "list images",
+                        ((AnalysisException) e).getSimpleMessage(),
+                        "Check extract.roots (default: <lake.root>images/); run 'transferlake demo-data' for the demo images.");
+            }
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        }
+    }
+
+    /** {@code *.{[jJ][pP][gG],[pP][nN][gG]}}: Hadoop globs are case-sensitive. */
+    static String caseInsensitiveGlob(List<String> extensions) {
+        return extensions.stream()
+                .map(extension -> extension
+                        .chars()
+                        .mapToObj(c -> Character.isLetter(c)
+                                ? "[" + Character.toLowerCase((char) c) + Character.toUpperCase((char) c) + "]"
+                                : String.valueOf((char) c))
+                        .collect(Collectors.joining()))
+                .collect(Collectors.joining(",", "*.{", "}"));
+    }
 }

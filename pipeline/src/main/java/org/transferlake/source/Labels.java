@@ -16,43 +16,52 @@ import org.transferlake.config.TransferlakeException;
 
 /** Where labels and splits come from: the folder layout, or a table of {@code path, label[, split]}. */
 public final class Labels {
-  private Labels() {}
+    private Labels() {}
 
-  /**
-   * Adds {@code label} (the parent folder's name) and {@code split} (the grandparent's, when it is
-   * train, test, val or validation; else null), as in ImageFolder layouts.
-   */
-  public static Dataset<Row> fromLayout(Dataset<Row> listed) {
-    Column parts = split(col("path"), "/");
-    Column grandparent = lower(element_at(parts, -3));
-    return listed
-        .withColumn("label", element_at(parts, -2))
-        .withColumn("split", when(grandparent.isin("train", "test", "val", "validation"), grandparent)
-            .otherwise(lit(null).cast(DataTypes.StringType)));
-  }
+    /**
+     * Adds {@code label} (the parent folder's name) and {@code split} (the grandparent's, when it is
+     * train, test, val or validation; else null), as in ImageFolder layouts.
+     */
+    public static Dataset<Row> fromLayout(Dataset<Row> listed) {
+        Column parts = split(col("path"), "/");
+        Column grandparent = lower(element_at(parts, -3));
+        return listed.withColumn("label", element_at(parts, -2))
+                .withColumn(
+                        "split",
+                        when(grandparent.isin("train", "test", "val", "validation"), grandparent)
+                                .otherwise(lit(null).cast(DataTypes.StringType)));
+    }
 
-  /**
-   * Adds {@code label} and {@code split} from a CSV file (with a header) or a Delta table, joined on
-   * {@code path}; images without a row get null labels.
-   */
-  public static Dataset<Row> fromTable(Dataset<Row> listed, SparkSession spark, String location) {
-    Dataset<Row> labels;
-    try {
-      labels = location.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
-          ? spark.read().option("header", "true").csv(location)
-          : spark.read().format("delta").load(location);
-    } catch (RuntimeException e) {
-      throw TransferlakeException.cannot("read labels", location + " is not a readable CSV file or Delta table (" + e.getMessage() + ")",
-          "Check extract.labels, or leave it empty to take labels from the folder layout.");
+    /**
+     * Adds {@code label} and {@code split} from a CSV file (with a header) or a Delta table, joined on
+     * {@code path}; images without a row get null labels.
+     */
+    public static Dataset<Row> fromTable(Dataset<Row> listed, SparkSession spark, String location) {
+        Dataset<Row> labels;
+        try {
+            labels = location.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
+                    ? spark.read().option("header", "true").csv(location)
+                    : spark.read().format("delta").load(location);
+        } catch (RuntimeException e) {
+            throw TransferlakeException.cannot(
+                    "read labels",
+                    location + " is not a readable CSV file or Delta table (" + e.getMessage() + ")",
+                    "Check extract.labels, or leave it empty to take labels from the folder layout.");
+        }
+        java.util.List<String> columns = java.util.Arrays.asList(labels.columns());
+        if (!columns.contains("path") || !columns.contains("label")) {
+            throw TransferlakeException.cannot(
+                    "read labels",
+                    location + " has columns " + columns + ", not path and label",
+                    "Give it a header row with path,label[,split].");
+        }
+        Column splitColumn = columns.contains("split")
+                ? col("split").cast(DataTypes.StringType)
+                : lit(null).cast(DataTypes.StringType);
+        Dataset<Row> keyed = labels.select(
+                        col("path"), col("label").cast(DataTypes.StringType).as("label"), splitColumn.as("split"))
+                .dropDuplicates("path");
+        return listed.join(keyed, listed.col("path").equalTo(keyed.col("path")), "left")
+                .drop(keyed.col("path"));
     }
-    java.util.List<String> columns = java.util.Arrays.asList(labels.columns());
-    if (!columns.contains("path") || !columns.contains("label")) {
-      throw TransferlakeException.cannot("read labels", location + " has columns " + columns + ", not path and label",
-          "Give it a header row with path,label[,split].");
-    }
-    Column splitColumn = columns.contains("split") ? col("split").cast(DataTypes.StringType) : lit(null).cast(DataTypes.StringType);
-    Dataset<Row> keyed = labels.select(col("path"), col("label").cast(DataTypes.StringType).as("label"), splitColumn.as("split"))
-        .dropDuplicates("path");
-    return listed.join(keyed, listed.col("path").equalTo(keyed.col("path")), "left").drop(keyed.col("path"));
-  }
 }

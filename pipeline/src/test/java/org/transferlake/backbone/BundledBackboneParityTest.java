@@ -22,99 +22,106 @@ import org.transferlake.image.RgbImage;
 /** Our import of the bundled MobileNetV2, run through DJL, against TF.js on the same images. */
 @Tag("unit")
 class BundledBackboneParityTest {
-  private static final String PARITY = "/org/transferlake/backbone/parity/";
-  private static Backbone backbone;
+    private static final String PARITY = "/org/transferlake/backbone/parity/";
+    private static Backbone backbone;
 
-  @BeforeAll
-  static void load() {
-    BackboneSpec spec = ConfigLoader.defaults().backbone();
-    ModelStore store = new ModelStore(Path.of("target/model-cache"), new Configuration());
-    backbone = Backbone.load(spec, store.localize(spec), Device.cpu());
-  }
-
-  @AfterAll
-  static void close() {
-    backbone.close();
-  }
-
-  @Test
-  void embeddingsMatchTensorFlowJsWithin1e4() throws IOException {
-    List<String> lines = readLines(PARITY + "reference-flatten_1.csv");
-    assertThat(lines).hasSize(3);
-    float[] batch = new float[lines.size() * backbone.imageSize()];
-    List<float[]> expected = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String[] fields = lines.get(i).split(",");
-      RgbImage image = RgbImage.of(ImageIO.read(resource(PARITY + fields[0])));
-      assertThat(image.width()).isEqualTo(224);
-      backbone.spec().preprocessing().apply(image.rgb(), batch, i * backbone.imageSize());
-      float[] reference = new float[fields.length - 1];
-      for (int d = 0; d < reference.length; d++) {
-        reference[d] = Float.parseFloat(fields[d + 1]);
-      }
-      expected.add(reference);
+    @BeforeAll
+    static void load() {
+        BackboneSpec spec = ConfigLoader.defaults().backbone();
+        ModelStore store = new ModelStore(Path.of("target/model-cache"), new Configuration());
+        backbone = Backbone.load(spec, store.localize(spec), Device.cpu());
     }
 
-    float[][] actual;
-    try (Backbone.Embedder embedder = backbone.newEmbedder()) {
-      actual = embedder.embed(batch, lines.size());
+    @AfterAll
+    static void close() {
+        backbone.close();
     }
 
-    assertThat(backbone.dimension()).isEqualTo(1280);
-    for (int i = 0; i < actual.length; i++) {
-      assertThat(actual[i]).hasSize(1280);
-      assertThat(maxAbsDifference(actual[i], expected.get(i))).as(lines.get(i).split(",")[0]).isLessThanOrEqualTo(1e-4);
-      assertThat(Arrays.stream(box(expected.get(i))).filter(v -> v > 0).count()).as("a real, non-trivial embedding").isGreaterThan(100);
-    }
-  }
+    @Test
+    void embeddingsMatchTensorFlowJsWithin1e4() throws IOException {
+        List<String> lines = readLines(PARITY + "reference-flatten_1.csv");
+        assertThat(lines).hasSize(3);
+        float[] batch = new float[lines.size() * backbone.imageSize()];
+        List<float[]> expected = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String[] fields = lines.get(i).split(",");
+            RgbImage image = RgbImage.of(ImageIO.read(resource(PARITY + fields[0])));
+            assertThat(image.width()).isEqualTo(224);
+            backbone.spec().preprocessing().apply(image.rgb(), batch, i * backbone.imageSize());
+            float[] reference = new float[fields.length - 1];
+            for (int d = 0; d < reference.length; d++) {
+                reference[d] = Float.parseFloat(fields[d + 1]);
+            }
+            expected.add(reference);
+        }
 
-  @Test
-  void batchingDoesNotChangeResults() throws IOException {
-    RgbImage image = RgbImage.of(ImageIO.read(resource(PARITY + "pattern.png")));
-    float[] one = new float[backbone.imageSize()];
-    backbone.spec().preprocessing().apply(image.rgb(), one, 0);
-    float[] four = new float[4 * backbone.imageSize()];
-    for (int i = 0; i < 4; i++) {
-      System.arraycopy(one, 0, four, i * one.length, one.length);
-    }
-    try (Backbone.Embedder embedder = backbone.newEmbedder()) {
-      float[] single = embedder.embed(one, 1)[0];
-      float[][] batched = embedder.embed(four, 4);
-      for (float[] row : batched) {
-        assertThat(maxAbsDifference(row, single)).isLessThanOrEqualTo(1e-5);
-      }
-    }
-  }
+        float[][] actual;
+        try (Backbone.Embedder embedder = backbone.newEmbedder()) {
+            actual = embedder.embed(batch, lines.size());
+        }
 
-  @Test
-  void idNamesTheModelAndItsContent() {
-    assertThat(backbone.id()).matches("mobilenet_v2@sha256:[0-9a-f]{64}");
-  }
-
-  static double maxAbsDifference(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
+        assertThat(backbone.dimension()).isEqualTo(1280);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(actual[i]).hasSize(1280);
+            assertThat(maxAbsDifference(actual[i], expected.get(i)))
+                    .as(lines.get(i).split(",")[0])
+                    .isLessThanOrEqualTo(1e-4);
+            assertThat(Arrays.stream(box(expected.get(i))).filter(v -> v > 0).count())
+                    .as("a real, non-trivial embedding")
+                    .isGreaterThan(100);
+        }
     }
-    return max;
-  }
 
-  private static Double[] box(float[] values) {
-    Double[] boxed = new Double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      boxed[i] = (double) values[i];
+    @Test
+    void batchingDoesNotChangeResults() throws IOException {
+        RgbImage image = RgbImage.of(ImageIO.read(resource(PARITY + "pattern.png")));
+        float[] one = new float[backbone.imageSize()];
+        backbone.spec().preprocessing().apply(image.rgb(), one, 0);
+        float[] four = new float[4 * backbone.imageSize()];
+        for (int i = 0; i < 4; i++) {
+            System.arraycopy(one, 0, four, i * one.length, one.length);
+        }
+        try (Backbone.Embedder embedder = backbone.newEmbedder()) {
+            float[] single = embedder.embed(one, 1)[0];
+            float[][] batched = embedder.embed(four, 4);
+            for (float[] row : batched) {
+                assertThat(maxAbsDifference(row, single)).isLessThanOrEqualTo(1e-5);
+            }
+        }
     }
-    return boxed;
-  }
 
-  private static InputStream resource(String path) {
-    return BundledBackboneParityTest.class.getResourceAsStream(path);
-  }
-
-  private static List<String> readLines(String path) throws IOException {
-    try (InputStream in = resource(path)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+    @Test
+    void idNamesTheModelAndItsContent() {
+        assertThat(backbone.id()).matches("mobilenet_v2@sha256:[0-9a-f]{64}");
     }
-  }
+
+    static double maxAbsDifference(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
+    private static Double[] box(float[] values) {
+        Double[] boxed = new Double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = (double) values[i];
+        }
+        return boxed;
+    }
+
+    private static InputStream resource(String path) {
+        return BundledBackboneParityTest.class.getResourceAsStream(path);
+    }
+
+    private static List<String> readLines(String path) throws IOException {
+        try (InputStream in = resource(path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank())
+                    .toList();
+        }
+    }
 }

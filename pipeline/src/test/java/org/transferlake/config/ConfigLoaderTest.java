@@ -17,93 +17,119 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @Tag("unit")
 class ConfigLoaderTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private static PipelineConfig load(Map<String, String> overrides) {
-    return ConfigLoader.load(null, overrides, Map.of());
-  }
+    private static PipelineConfig load(Map<String, String> overrides) {
+        return ConfigLoader.load(null, overrides, Map.of());
+    }
 
-  @Test
-  void defaultsAreTheShippedConfFile() {
-    PipelineConfig config = ConfigLoader.defaults();
-    assertThat(config.lake().endpoint()).isEqualTo("embedded");
-    assertThat(config.lake().root()).isEqualTo(URI.create("s3a://lake/transferlake/"));
-    assertThat(config.lake().bucket()).isEqualTo("lake");
-    assertThat(config.lake().credentials()).isEmpty();
-    assertThat(config.spark().master()).isEqualTo("local[2]");
-    assertThat(config.demo().trainPerClass()).isEqualTo(100);
-    assertThat(config.demo().testPerClass()).isEqualTo(20);
-    assertThat(config.demo().seed()).isEqualTo(42L);
-  }
+    @Test
+    void defaultsAreTheShippedConfFile() {
+        PipelineConfig config = ConfigLoader.defaults();
+        assertThat(config.lake().endpoint()).isEqualTo("embedded");
+        assertThat(config.lake().root()).isEqualTo(URI.create("s3a://lake/transferlake/"));
+        assertThat(config.lake().bucket()).isEqualTo("lake");
+        assertThat(config.lake().credentials()).isEmpty();
+        assertThat(config.spark().master()).isEqualTo("local[2]");
+        assertThat(config.demo().trainPerClass()).isEqualTo(100);
+        assertThat(config.demo().testPerClass()).isEqualTo(20);
+        assertThat(config.demo().seed()).isEqualTo(42L);
+    }
 
-  @Test
-  void confValuesMayBeQuotedAsInHocon() {
-    PipelineConfig config = ConfigLoader.load(null, Map.of(
-        "extract.roots", "[\"s3a://lake/a/\", s3a://lake/b/]",
-        "lake.root", "\"s3a://lake/quoted/\""), Map.of());
-    assertThat(config.extract().roots()).containsExactly(URI.create("s3a://lake/a/"), URI.create("s3a://lake/b/"));
-    assertThat(config.lake().root()).isEqualTo(URI.create("s3a://lake/quoted/"));
-  }
+    @Test
+    void confValuesMayBeQuotedAsInHocon() {
+        PipelineConfig config = ConfigLoader.load(
+                null,
+                Map.of(
+                        "extract.roots", "[\"s3a://lake/a/\", s3a://lake/b/]",
+                        "lake.root", "\"s3a://lake/quoted/\""),
+                Map.of());
+        assertThat(config.extract().roots()).containsExactly(URI.create("s3a://lake/a/"), URI.create("s3a://lake/b/"));
+        assertThat(config.lake().root()).isEqualTo(URI.create("s3a://lake/quoted/"));
+    }
 
-  @Test
-  void precedenceIsDefaultsThenFileThenConfThenEnvironment() throws IOException {
-    Path file = dir.resolve("my.conf");
-    Files.writeString(file, """
+    @Test
+    void precedenceIsDefaultsThenFileThenConfThenEnvironment() throws IOException {
+        Path file = dir.resolve("my.conf");
+        Files.writeString(file, """
         demo { seed = 7, train-per-class = 30 }
         lake.region = eu-west-1
         lake.secret-key = from-file-secret
         lake.access-key = from-file-access
         """);
-    Map<String, String> overrides = new LinkedHashMap<>();
-    overrides.put("demo.seed", "9");
-    overrides.put("lake.secret-key", "from-conf-secret");
-    Map<String, String> environment = Map.of("TRANSFERLAKE_LAKE_SECRET_KEY", "from-env-secret", "UNRELATED", "x");
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("demo.seed", "9");
+        overrides.put("lake.secret-key", "from-conf-secret");
+        Map<String, String> environment = Map.of("TRANSFERLAKE_LAKE_SECRET_KEY", "from-env-secret", "UNRELATED", "x");
 
-    PipelineConfig config = ConfigLoader.load(file, overrides, environment);
+        PipelineConfig config = ConfigLoader.load(file, overrides, environment);
 
-    assertThat(config.demo().seed()).as("--conf beats the file").isEqualTo(9L);
-    assertThat(config.demo().trainPerClass()).as("the file beats the defaults").isEqualTo(30);
-    assertThat(config.demo().testPerClass()).as("defaults fill the rest").isEqualTo(20);
-    assertThat(config.lake().region()).isEqualTo("eu-west-1");
-    assertThat(config.lake().credentials()).contains(new Credentials("from-file-access", "from-env-secret"));
-  }
+        assertThat(config.demo().seed()).as("--conf beats the file").isEqualTo(9L);
+        assertThat(config.demo().trainPerClass())
+                .as("the file beats the defaults")
+                .isEqualTo(30);
+        assertThat(config.demo().testPerClass()).as("defaults fill the rest").isEqualTo(20);
+        assertThat(config.lake().region()).isEqualTo("eu-west-1");
+        assertThat(config.lake().credentials()).contains(new Credentials("from-file-access", "from-env-secret"));
+    }
 
-  @Test
-  void aUsersSavedModelIsDescribedByKeys() {
-    PipelineConfig config = load(Map.of(
-        "backbone.name", "vgg16", "backbone.uri", "s3a://models/vgg16/", "backbone.input-size", "[299, 299]",
-        "backbone.preprocessing", "caffe", "backbone.pooling", "avg", "backbone.output-name", "block5_pool",
-        "backbone.cache-dir", "/var/cache/models"));
-    assertThat(config.backbone()).isEqualTo(new BackboneSpec(
-        "vgg16", "s3a://models/vgg16/", 299, 299, Preprocessing.CAFFE, "serving_default", "", "block5_pool", Pooling.AVG));
-    assertThat(config.backbone().isBundled()).isFalse();
-    assertThat(config.modelCacheDir()).isEqualTo(Path.of("/var/cache/models"));
-    assertThat(ConfigLoader.defaults().backbone().isBundled()).isTrue();
-  }
+    @Test
+    void aUsersSavedModelIsDescribedByKeys() {
+        PipelineConfig config = load(Map.of(
+                "backbone.name",
+                "vgg16",
+                "backbone.uri",
+                "s3a://models/vgg16/",
+                "backbone.input-size",
+                "[299, 299]",
+                "backbone.preprocessing",
+                "caffe",
+                "backbone.pooling",
+                "avg",
+                "backbone.output-name",
+                "block5_pool",
+                "backbone.cache-dir",
+                "/var/cache/models"));
+        assertThat(config.backbone())
+                .isEqualTo(new BackboneSpec(
+                        "vgg16",
+                        "s3a://models/vgg16/",
+                        299,
+                        299,
+                        Preprocessing.CAFFE,
+                        "serving_default",
+                        "",
+                        "block5_pool",
+                        Pooling.AVG));
+        assertThat(config.backbone().isBundled()).isFalse();
+        assertThat(config.modelCacheDir()).isEqualTo(Path.of("/var/cache/models"));
+        assertThat(ConfigLoader.defaults().backbone().isBundled()).isTrue();
+    }
 
-  @Test
-  void rootGetsATrailingSlashAndResolvesBelowIt() {
-    PipelineConfig config = load(Map.of("lake.root", "s3a://my-bucket/some/prefix"));
-    assertThat(config.lake().root()).isEqualTo(URI.create("s3a://my-bucket/some/prefix/"));
-    assertThat(config.lake().resolve("images/")).isEqualTo(URI.create("s3a://my-bucket/some/prefix/images/"));
-  }
+    @Test
+    void rootGetsATrailingSlashAndResolvesBelowIt() {
+        PipelineConfig config = load(Map.of("lake.root", "s3a://my-bucket/some/prefix"));
+        assertThat(config.lake().root()).isEqualTo(URI.create("s3a://my-bucket/some/prefix/"));
+        assertThat(config.lake().resolve("images/")).isEqualTo(URI.create("s3a://my-bucket/some/prefix/images/"));
+    }
 
-  @Test
-  void nonEmbeddedEndpointsAcceptOtherSchemes() {
-    PipelineConfig config = load(Map.of("lake.endpoint", "aws", "lake.root", "hdfs://namenode:8020/lake"));
-    assertThat(config.lake().isEmbedded()).isFalse();
-    assertThat(config.lake().root().getScheme()).isEqualTo("hdfs");
-  }
+    @Test
+    void nonEmbeddedEndpointsAcceptOtherSchemes() {
+        PipelineConfig config = load(Map.of("lake.endpoint", "aws", "lake.root", "hdfs://namenode:8020/lake"));
+        assertThat(config.lake().isEmbedded()).isFalse();
+        assertThat(config.lake().root().getScheme()).isEqualTo("hdfs");
+    }
 
-  @Test
-  void aListWhereAStringIsExpectedIsRefused() {
-    assertThatThrownBy(() -> load(Map.of("spark.master", "[a, b]")))
-        .hasMessage("Cannot load config: spark.master must be a string, got [a, b]. "
-            + "Set it in your --config file or with --conf spark.master=local[2] (the default).");
-  }
+    @Test
+    void aListWhereAStringIsExpectedIsRefused() {
+        assertThatThrownBy(() -> load(Map.of("spark.master", "[a, b]")))
+                .hasMessage("Cannot load config: spark.master must be a string, got [a, b]. "
+                        + "Set it in your --config file or with --conf spark.master=local[2] (the default).");
+    }
 
-  @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(delimiter = '|', textBlock = """
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
       lake.endpoint          | ftp://x        | lake.endpoint must be 'embedded', 'aws' or an http(s):// URL, got 'ftp://x'. Set it in your --config file or with --conf lake.endpoint=embedded (the default).
       lake.root              | ftp://bucket/x | lake.root must be a URI with one of the schemes [abfs, abfss, file, gs, hdfs, s3a], got 'ftp://bucket/x'. Set it in your --config file or with --conf lake.root=s3a://lake/transferlake/ (the default).
       lake.root              | s3a://Bad_Bucket/x | lake.root must be s3a://<bucket>/<prefix>/ with a valid bucket name (3-63 lower-case letters, digits, '.', '-'), got 's3a://Bad_Bucket/x'. Set it in your --config file or with --conf lake.root=s3a://lake/transferlake/ (the default).
@@ -134,55 +160,62 @@ class ConfigLoaderTest {
       lake.access-key        | AKIAONLYONE    | lake.secret-key is empty but its partner is set. Set both TRANSFERLAKE_LAKE_ACCESS_KEY and TRANSFERLAKE_LAKE_SECRET_KEY, or neither to use the AWS default provider chain.
       lake.secret-key        | onlythesecret  | lake.access-key is empty but its partner is set. Set both TRANSFERLAKE_LAKE_ACCESS_KEY and TRANSFERLAKE_LAKE_SECRET_KEY, or neither to use the AWS default provider chain.
       """)
-  void everyValidationNamesTheKeyAndTheFix(String key, String value, String expected) {
-    assertThatThrownBy(() -> load(Map.of(key, value)))
-        .isInstanceOf(TransferlakeException.class)
-        .hasMessage("Cannot load config: " + expected);
-  }
+    void everyValidationNamesTheKeyAndTheFix(String key, String value, String expected) {
+        assertThatThrownBy(() -> load(Map.of(key, value)))
+                .isInstanceOf(TransferlakeException.class)
+                .hasMessage("Cannot load config: " + expected);
+    }
 
-  @Test
-  void missingConfigFileIsNamed() {
-    Path missing = dir.resolve("nope.conf");
-    assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of(), Map.of()))
-        .hasMessage("Cannot load config: file " + missing + " does not exist. Pass an existing HOCON file to --config.");
-  }
+    @Test
+    void missingConfigFileIsNamed() {
+        Path missing = dir.resolve("nope.conf");
+        assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of(), Map.of()))
+                .hasMessage("Cannot load config: file " + missing
+                        + " does not exist. Pass an existing HOCON file to --config.");
+    }
 
-  @Test
-  void brokenConfigFileIsNamedWithTheParserReason() throws IOException {
-    Path broken = dir.resolve("broken.conf");
-    Files.writeString(broken, "lake { root = \n");
-    assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of(), Map.of()))
-        .hasMessageStartingWith("Cannot load config: " + broken + " is not valid HOCON (")
-        .hasMessageEndingWith("). Fix the syntax of that file.");
-  }
+    @Test
+    void brokenConfigFileIsNamedWithTheParserReason() throws IOException {
+        Path broken = dir.resolve("broken.conf");
+        Files.writeString(broken, "lake { root = \n");
+        assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of(), Map.of()))
+                .hasMessageStartingWith("Cannot load config: " + broken + " is not valid HOCON (")
+                .hasMessageEndingWith("). Fix the syntax of that file.");
+    }
 
-  @Test
-  void unknownKeyInAFileIsRefusedToo() throws IOException {
-    Path file = dir.resolve("typo.conf");
-    Files.writeString(file, "demo { train-per-klass = 5 }\n");
-    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
-        .hasMessage("Cannot load config: unknown key demo.train-per-klass. Did you mean demo.train-per-class? "
-            + "Every key is listed in conf/default.conf.");
-  }
+    @Test
+    void unknownKeyInAFileIsRefusedToo() throws IOException {
+        Path file = dir.resolve("typo.conf");
+        Files.writeString(file, "demo { train-per-klass = 5 }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .hasMessage("Cannot load config: unknown key demo.train-per-klass. Did you mean demo.train-per-class? "
+                        + "Every key is listed in conf/default.conf.");
+    }
 
-  @Test
-  void secretsAreMaskedInTheEffectiveConfig() {
-    PipelineConfig config = ConfigLoader.load(null, Map.of("lake.access-key", "AKIAEXAMPLEACCESS"),
-        Map.of("TRANSFERLAKE_LAKE_SECRET_KEY", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"));
+    @Test
+    void secretsAreMaskedInTheEffectiveConfig() {
+        PipelineConfig config = ConfigLoader.load(
+                null,
+                Map.of("lake.access-key", "AKIAEXAMPLEACCESS"),
+                Map.of("TRANSFERLAKE_LAKE_SECRET_KEY", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"));
 
-    String rendered = config.render();
+        String rendered = config.render();
 
-    assertThat(rendered).contains("lake.access-key = AKIA****\n", "lake.secret-key = wJal****\n", "lake.root = s3a://lake/transferlake/\n");
-    assertThat(rendered).doesNotContain("AKIAEXAMPLEACCESS", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY");
-    assertThat(config.toString()).doesNotContain("AKIAEXAMPLEACCESS", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY");
-    assertThat(config.effective()).containsEntry("lake.secret-key", "wJal****");
-  }
+        assertThat(rendered)
+                .contains(
+                        "lake.access-key = AKIA****\n",
+                        "lake.secret-key = wJal****\n",
+                        "lake.root = s3a://lake/transferlake/\n");
+        assertThat(rendered).doesNotContain("AKIAEXAMPLEACCESS", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY");
+        assertThat(config.toString()).doesNotContain("AKIAEXAMPLEACCESS", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY");
+        assertThat(config.effective()).containsEntry("lake.secret-key", "wJal****");
+    }
 
-  @Test
-  void shortSecretsAreMaskedWhole() {
-    assertThat(Credentials.mask("short")).isEqualTo("****");
-    assertThat(Credentials.mask("")).isEmpty();
-    assertThat(new Credentials("AKIAEXAMPLEACCESS", "s3cr3t-value").toString())
-        .isEqualTo("Credentials[accessKey=AKIA****, secretKey=****]");
-  }
+    @Test
+    void shortSecretsAreMaskedWhole() {
+        assertThat(Credentials.mask("short")).isEqualTo("****");
+        assertThat(Credentials.mask("")).isEmpty();
+        assertThat(new Credentials("AKIAEXAMPLEACCESS", "s3cr3t-value").toString())
+                .isEqualTo("Credentials[accessKey=AKIA****, secretKey=****]");
+    }
 }

@@ -40,178 +40,237 @@ import org.transferlake.testing.SharedLake;
 @Tag("spark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HeadsAndScoringTest {
-  private static final List<String> CLASSES = List.of("circle", "square", "star");
-  private static SparkSession spark;
-  private static PipelineConfig config;
-  private static URI root;
-  private static String backboneId;
-  private static Tables tables;
-  private static String firstChampion;
+    private static final List<String> CLASSES = List.of("circle", "square", "star");
+    private static SparkSession spark;
+    private static PipelineConfig config;
+    private static URI root;
+    private static String backboneId;
+    private static Tables tables;
+    private static String firstChampion;
 
-  @TempDir static Path dir;
+    @TempDir
+    static Path dir;
 
-  @BeforeAll
-  static void separableFeatures() {
-    spark = SharedLake.get().spark();
-    root = SharedLake.freshRoot(HeadsAndScoringTest.class);
-    config = ConfigLoader.load(null, Map.of(
-        "lake.root", root.toString(),
-        "lake.embedded.data-dir", "target/test-lake",
-        "backbone.cache-dir", Path.of("target/model-cache").toAbsolutePath().toString(),
-        "heads.mlp.hidden-layers", "[16]",
-        "heads.mlp.max-iter", "100",
-        "heads.logistic-regression.reg-params", "[0.0, 0.01]"), Map.of());
-    backboneId = Backbone.resolveId(config.backbone(), config.modelCacheDir(), spark.sparkContext().hadoopConfiguration());
-    tables = new Tables(spark, root);
-    tables.upsert(LakeTable.FEATURES, features(0, 30, 10), Map.of());
-  }
+    @BeforeAll
+    static void separableFeatures() {
+        spark = SharedLake.get().spark();
+        root = SharedLake.freshRoot(HeadsAndScoringTest.class);
+        config = ConfigLoader.load(
+                null,
+                Map.of(
+                        "lake.root", root.toString(),
+                        "lake.embedded.data-dir", "target/test-lake",
+                        "backbone.cache-dir",
+                                Path.of("target/model-cache").toAbsolutePath().toString(),
+                        "heads.mlp.hidden-layers", "[16]",
+                        "heads.mlp.max-iter", "100",
+                        "heads.logistic-regression.reg-params", "[0.0, 0.01]"),
+                Map.of());
+        backboneId = Backbone.resolveId(
+                config.backbone(), config.modelCacheDir(), spark.sparkContext().hadoopConfiguration());
+        tables = new Tables(spark, root);
+        tables.upsert(LakeTable.FEATURES, features(0, 30, 10), Map.of());
+    }
 
-  /** {@code train} + {@code test} images per class, clustered around one-hot centres; paths from {@code first}. */
-  private static Dataset<Row> features(int first, int train, int test) {
-    Random random = new Random(first);
-    List<Row> rows = new ArrayList<>();
-    for (int c = 0; c < CLASSES.size(); c++) {
-      for (int i = 0; i < train + test; i++) {
-        Float[] embedding = new Float[8];
-        for (int d = 0; d < 8; d++) {
-          embedding[d] = (float) ((d == c ? 3.0 : 0.0) + random.nextGaussian() * 0.3);
+    /** {@code train} + {@code test} images per class, clustered around one-hot centres; paths from {@code first}. */
+    private static Dataset<Row> features(int first, int train, int test) {
+        Random random = new Random(first);
+        List<Row> rows = new ArrayList<>();
+        for (int c = 0; c < CLASSES.size(); c++) {
+            for (int i = 0; i < train + test; i++) {
+                Float[] embedding = new Float[8];
+                for (int d = 0; d < 8; d++) {
+                    embedding[d] = (float) ((d == c ? 3.0 : 0.0) + random.nextGaussian() * 0.3);
+                }
+                String path = "s3a://lake/fake/" + CLASSES.get(c) + "/" + (first + i) + ".png";
+                rows.add(RowFactory.create(
+                        path,
+                        backboneId,
+                        "sha-" + (first + i),
+                        100L,
+                        new Timestamp(0),
+                        8,
+                        8,
+                        CLASSES.get(c),
+                        i < train ? "train" : "test",
+                        List.of(embedding),
+                        8,
+                        "fake-run",
+                        new Timestamp(0)));
+            }
         }
-        String path = "s3a://lake/fake/" + CLASSES.get(c) + "/" + (first + i) + ".png";
-        rows.add(RowFactory.create(path, backboneId, "sha-" + (first + i), 100L, new Timestamp(0), 8, 8, CLASSES.get(c),
-            i < train ? "train" : "test", List.of(embedding), 8, "fake-run", new Timestamp(0)));
-      }
+        return spark.createDataFrame(rows, LakeTable.FEATURES.schema());
     }
-    return spark.createDataFrame(rows, LakeTable.FEATURES.schema());
-  }
 
-  private static long count(String sql) {
-    return spark.sql(sql.replace("PREDICTIONS", "delta.`" + root + "predictions`").replace("HEADS", "delta.`" + root + "heads`"))
-        .head().getLong(0);
-  }
-
-  @Test
-  @Order(1)
-  void aSeparableSetIsLearnedPerfectlyAndTheBestHeadBecomesChampion() {
-    TrainRun.Result result = TrainRun.run(spark, config);
-
-    assertThat(result.trainRows()).isEqualTo(90);
-    assertThat(result.testRows()).isEqualTo(30);
-    assertThat(result.heads()).hasSize(2).allSatisfy(head -> {
-      assertThat(head.metrics().accuracy()).as(head.algorithm()).isEqualTo(1.0);
-      assertThat(head.metrics().macroF1()).isEqualTo(1.0);
-      assertThat(head.metrics().labels()).isEqualTo(CLASSES);
-      assertThat(head.metrics().confusion()[1]).containsExactly(0, 10, 0);
-    });
-    assertThat(result.decision()).isEqualTo(Promotion.Decision.FIRST_CHAMPION);
-    firstChampion = result.championId();
-    assertThat(count("SELECT count(*) FROM HEADS WHERE status = 'champion'")).isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM HEADS WHERE status = 'candidate'")).isEqualTo(1);
-  }
-
-  @Test
-  @Order(2)
-  void aSavedHeadLoadsBackAndPredictsTheSame() throws Exception {
-    Row head = new HeadRegistry(spark, tables).find(firstChampion).orElseThrow();
-    PipelineModel model = PipelineModel.load(head.getAs("model_uri"));
-    Dataset<Row> sample = features(500, 0, 5);
-    List<Row> before = ScoreRun.predict(model, sample, 2).orderBy("path").select("path", "label", "probability").collectAsList();
-    model.write().overwrite().save(dir.resolve("copy").toString());
-    List<Row> after = ScoreRun.predict(PipelineModel.load(dir.resolve("copy").toString()), sample, 2)
-        .orderBy("path").select("path", "label", "probability").collectAsList();
-    assertThat(after).isEqualTo(before);
-    assertThat(before).allSatisfy(row -> assertThat(row.getString(0)).contains("/" + row.getString(1) + "/"));
-  }
-
-  @Test
-  @Order(3)
-  void scoringIsIncremental() {
-    ScoreRun.Result first = ScoreRun.run(spark, config, Optional.empty(), Optional.empty());
-    assertThat(first.headId()).isEqualTo(firstChampion);
-    assertThat(first.scored()).isEqualTo(120);
-
-    ScoreRun.Result again = ScoreRun.run(spark, config, Optional.empty(), Optional.empty());
-    assertThat(again.scored()).isZero();
-    assertThat(again.alreadyScored()).isEqualTo(120);
-
-    tables.upsert(LakeTable.FEATURES, features(1000, 2, 0), Map.of());
-    Path export = dir.resolve("export");
-    ScoreRun.Result newOnly = ScoreRun.run(spark, config, Optional.empty(), Optional.of(Map.entry(export.toUri().toString(), "csv")));
-    assertThat(newOnly.scored()).isEqualTo(6);
-    assertThat(count("SELECT count(*) FROM PREDICTIONS")).isEqualTo(126);
-    assertThat(count("SELECT count(DISTINCT path) FROM PREDICTIONS")).isEqualTo(126);
-    assertThat(count("SELECT count(*) FROM PREDICTIONS WHERE size(top_k) = 3 AND top_k[0].label = label")).isEqualTo(126);
-    assertThat(spark.read().option("header", "true").csv(export.toString()).count()).isEqualTo(126);
-    assertThatThrownBy(() -> ScoreRun.run(spark, config, Optional.empty(), Optional.of(Map.entry(export.toUri().toString(), "xml"))))
-        .hasMessage("Cannot export predictions: format xml is not one of [csv, parquet, json]. Pass --format csv, parquet or json.");
-  }
-
-  @Test
-  @Order(4)
-  void promotingAnotherHeadScoresEverythingAgainAndRollbackRestores() {
-    HeadRegistry registry = new HeadRegistry(spark, tables);
-    String other = registry.list().where("status = 'candidate'").head().getAs("head_id");
-    long versions = spark.sql("DESCRIBE HISTORY delta.`" + root + "heads`").count();
-
-    registry.promote(other);
-    ScoreRun.Result rescored = ScoreRun.run(spark, config, Optional.empty(), Optional.empty());
-
-    assertThat(rescored.headId()).isEqualTo(other);
-    assertThat(rescored.scored()).isEqualTo(126);
-    assertThat(count("SELECT count(DISTINCT head_id) FROM PREDICTIONS")).as("old predictions stay").isEqualTo(2);
-    assertThat(registry.rollback(backboneId)).isEqualTo(firstChampion);
-    assertThat(registry.champion(backboneId).orElseThrow().<String>getAs("head_id")).isEqualTo(firstChampion);
-    assertThat(spark.sql("DESCRIBE HISTORY delta.`" + root + "heads`").count()).as("one commit each").isEqualTo(versions + 2);
-    assertThatThrownBy(() -> registry.promote("no-such-head"))
-        .hasMessage("Cannot promote head no-such-head: there is no such head. List the heads with 'transferlake heads list'.");
-  }
-
-  @Test
-  @Order(5)
-  void everyNotebookQueryRuns() throws Exception {
-    tables.ensure(LakeTable.QUARANTINE);
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + LakeTable.DATABASE);
-    for (LakeTable table : LakeTable.values()) {
-      // This test's lake, under the names the notebook uses.
-      spark.sql("DROP TABLE IF EXISTS " + table.qualifiedName());
-      spark.sql("CREATE TABLE " + table.qualifiedName() + " USING delta LOCATION '" + table.location(root) + "'");
+    private static long count(String sql) {
+        return spark.sql(sql.replace("PREDICTIONS", "delta.`" + root + "predictions`")
+                        .replace("HEADS", "delta.`" + root + "heads`"))
+                .head()
+                .getLong(0);
     }
-    String notebook = java.nio.file.Files.readString(Path.of("../notebooks/lake-tour.sql"));
-    List<String> statements = java.util.Arrays.stream(notebook.split(";\\s*\\n"))
-        .map(block -> block.lines().filter(line -> !line.strip().startsWith("--")).collect(java.util.stream.Collectors.joining("\n")).strip())
-        .filter(statement -> !statement.isEmpty())
-        .toList();
-    assertThat(statements).hasSize(10);
-    List<Integer> rowCounts = statements.stream().map(statement -> spark.sql(statement).collectAsList().size()).toList();
-    assertThat(rowCounts.get(0)).as("images per split and label").isEqualTo(6);
-    assertThat(rowCounts.get(4)).as("heads").isEqualTo(2);
-    assertThat(rowCounts.get(6)).as("truth x predicted: a perfect champion").isEqualTo(3);
-    assertThat(rowCounts.get(9)).isEqualTo(1);
-  }
 
-  @Test
-  @Order(6)
-  void tooFewClassesOrExamplesAreRefused() {
-    HeadsConfig heads = config.heads();
-    Dataset<Row> oneClass = features(2000, 5, 2).where("label = 'star'");
-    HeadTrainer.Split split = HeadTrainer.split(oneClass, heads);
-    assertThatThrownBy(() -> HeadTrainer.validate(split, heads, "b@sha256:x"))
-        .hasMessage("Cannot train heads: the labeled training features of b@sha256:x have 1 class(es) [star]. "
-            + "Label images of at least 2 classes and run extract.");
-    Dataset<Row> thin = features(3000, 5, 2).where("label != 'star' OR path LIKE '%/3000.png'");
-    assertThatThrownBy(() -> HeadTrainer.validate(HeadTrainer.split(thin, heads), heads, "b@sha256:x"))
-        .hasMessage("Cannot train heads: class star has 1 training example(s), fewer than heads.min-examples-per-class = 2. "
-            + "Label more images of star, or lower that setting.");
-  }
+    @Test
+    @Order(1)
+    void aSeparableSetIsLearnedPerfectlyAndTheBestHeadBecomesChampion() {
+        TrainRun.Result result = TrainRun.run(spark, config);
 
-  @Test
-  @Order(7)
-  void withoutGivenSplitsTheHeldOutSetIsStratifiedAndSeeded() {
-    Dataset<Row> unsplit = features(4000, 20, 0).drop("split").withColumn("split", org.apache.spark.sql.functions.lit(null).cast("string"));
-    HeadTrainer.Split a = HeadTrainer.split(unsplit, config.heads());
-    HeadTrainer.Split b = HeadTrainer.split(unsplit, config.heads());
-    assertThat(a.test().groupBy("label").count().orderBy("label").collectAsList().toString())
-        .isEqualTo("[[circle,4], [square,4], [star,4]]");
-    assertThat(a.test().select("path").orderBy("path").collectAsList()).isEqualTo(b.test().select("path").orderBy("path").collectAsList());
-    assertThat(a.strategy()).isEqualTo("stratified 0.2 held out, seed 42");
-  }
+        assertThat(result.trainRows()).isEqualTo(90);
+        assertThat(result.testRows()).isEqualTo(30);
+        assertThat(result.heads()).hasSize(2).allSatisfy(head -> {
+            assertThat(head.metrics().accuracy()).as(head.algorithm()).isEqualTo(1.0);
+            assertThat(head.metrics().macroF1()).isEqualTo(1.0);
+            assertThat(head.metrics().labels()).isEqualTo(CLASSES);
+            assertThat(head.metrics().confusion()[1]).containsExactly(0, 10, 0);
+        });
+        assertThat(result.decision()).isEqualTo(Promotion.Decision.FIRST_CHAMPION);
+        firstChampion = result.championId();
+        assertThat(count("SELECT count(*) FROM HEADS WHERE status = 'champion'"))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM HEADS WHERE status = 'candidate'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void aSavedHeadLoadsBackAndPredictsTheSame() throws Exception {
+        Row head = new HeadRegistry(spark, tables).find(firstChampion).orElseThrow();
+        PipelineModel model = PipelineModel.load(head.getAs("model_uri"));
+        Dataset<Row> sample = features(500, 0, 5);
+        List<Row> before = ScoreRun.predict(model, sample, 2)
+                .orderBy("path")
+                .select("path", "label", "probability")
+                .collectAsList();
+        model.write().overwrite().save(dir.resolve("copy").toString());
+        List<Row> after = ScoreRun.predict(
+                        PipelineModel.load(dir.resolve("copy").toString()), sample, 2)
+                .orderBy("path")
+                .select("path", "label", "probability")
+                .collectAsList();
+        assertThat(after).isEqualTo(before);
+        assertThat(before).allSatisfy(row -> assertThat(row.getString(0)).contains("/" + row.getString(1) + "/"));
+    }
+
+    @Test
+    @Order(3)
+    void scoringIsIncremental() {
+        ScoreRun.Result first = ScoreRun.run(spark, config, Optional.empty(), Optional.empty());
+        assertThat(first.headId()).isEqualTo(firstChampion);
+        assertThat(first.scored()).isEqualTo(120);
+
+        ScoreRun.Result again = ScoreRun.run(spark, config, Optional.empty(), Optional.empty());
+        assertThat(again.scored()).isZero();
+        assertThat(again.alreadyScored()).isEqualTo(120);
+
+        tables.upsert(LakeTable.FEATURES, features(1000, 2, 0), Map.of());
+        Path export = dir.resolve("export");
+        ScoreRun.Result newOnly = ScoreRun.run(
+                spark,
+                config,
+                Optional.empty(),
+                Optional.of(Map.entry(export.toUri().toString(), "csv")));
+        assertThat(newOnly.scored()).isEqualTo(6);
+        assertThat(count("SELECT count(*) FROM PREDICTIONS")).isEqualTo(126);
+        assertThat(count("SELECT count(DISTINCT path) FROM PREDICTIONS")).isEqualTo(126);
+        assertThat(count("SELECT count(*) FROM PREDICTIONS WHERE size(top_k) = 3 AND top_k[0].label = label"))
+                .isEqualTo(126);
+        assertThat(spark.read().option("header", "true").csv(export.toString()).count())
+                .isEqualTo(126);
+        assertThatThrownBy(() -> ScoreRun.run(
+                        spark,
+                        config,
+                        Optional.empty(),
+                        Optional.of(Map.entry(export.toUri().toString(), "xml"))))
+                .hasMessage(
+                        "Cannot export predictions: format xml is not one of [csv, parquet, json]. Pass --format csv, parquet or json.");
+    }
+
+    @Test
+    @Order(4)
+    void promotingAnotherHeadScoresEverythingAgainAndRollbackRestores() {
+        HeadRegistry registry = new HeadRegistry(spark, tables);
+        String other = registry.list().where("status = 'candidate'").head().getAs("head_id");
+        long versions = spark.sql("DESCRIBE HISTORY delta.`" + root + "heads`").count();
+
+        registry.promote(other);
+        ScoreRun.Result rescored = ScoreRun.run(spark, config, Optional.empty(), Optional.empty());
+
+        assertThat(rescored.headId()).isEqualTo(other);
+        assertThat(rescored.scored()).isEqualTo(126);
+        assertThat(count("SELECT count(DISTINCT head_id) FROM PREDICTIONS"))
+                .as("old predictions stay")
+                .isEqualTo(2);
+        assertThat(registry.rollback(backboneId)).isEqualTo(firstChampion);
+        assertThat(registry.champion(backboneId).orElseThrow().<String>getAs("head_id"))
+                .isEqualTo(firstChampion);
+        assertThat(spark.sql("DESCRIBE HISTORY delta.`" + root + "heads`").count())
+                .as("one commit each")
+                .isEqualTo(versions + 2);
+        assertThatThrownBy(() -> registry.promote("no-such-head"))
+                .hasMessage(
+                        "Cannot promote head no-such-head: there is no such head. List the heads with 'transferlake heads list'.");
+    }
+
+    @Test
+    @Order(5)
+    void everyNotebookQueryRuns() throws Exception {
+        tables.ensure(LakeTable.QUARANTINE);
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + LakeTable.DATABASE);
+        for (LakeTable table : LakeTable.values()) {
+            // This test's lake, under the names the notebook uses.
+            spark.sql("DROP TABLE IF EXISTS " + table.qualifiedName());
+            spark.sql("CREATE TABLE " + table.qualifiedName() + " USING delta LOCATION '" + table.location(root) + "'");
+        }
+        String notebook = java.nio.file.Files.readString(Path.of("../notebooks/lake-tour.sql"));
+        List<String> statements = java.util.Arrays.stream(notebook.split(";\\s*\\n"))
+                .map(block -> block.lines()
+                        .filter(line -> !line.strip().startsWith("--"))
+                        .collect(java.util.stream.Collectors.joining("\n"))
+                        .strip())
+                .filter(statement -> !statement.isEmpty())
+                .toList();
+        assertThat(statements).hasSize(10);
+        List<Integer> rowCounts = statements.stream()
+                .map(statement -> spark.sql(statement).collectAsList().size())
+                .toList();
+        assertThat(rowCounts.get(0)).as("images per split and label").isEqualTo(6);
+        assertThat(rowCounts.get(4)).as("heads").isEqualTo(2);
+        assertThat(rowCounts.get(6)).as("truth x predicted: a perfect champion").isEqualTo(3);
+        assertThat(rowCounts.get(9)).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void tooFewClassesOrExamplesAreRefused() {
+        HeadsConfig heads = config.heads();
+        Dataset<Row> oneClass = features(2000, 5, 2).where("label = 'star'");
+        HeadTrainer.Split split = HeadTrainer.split(oneClass, heads);
+        assertThatThrownBy(() -> HeadTrainer.validate(split, heads, "b@sha256:x"))
+                .hasMessage("Cannot train heads: the labeled training features of b@sha256:x have 1 class(es) [star]. "
+                        + "Label images of at least 2 classes and run extract.");
+        Dataset<Row> thin = features(3000, 5, 2).where("label != 'star' OR path LIKE '%/3000.png'");
+        assertThatThrownBy(() -> HeadTrainer.validate(HeadTrainer.split(thin, heads), heads, "b@sha256:x"))
+                .hasMessage(
+                        "Cannot train heads: class star has 1 training example(s), fewer than heads.min-examples-per-class = 2. "
+                                + "Label more images of star, or lower that setting.");
+    }
+
+    @Test
+    @Order(7)
+    void withoutGivenSplitsTheHeldOutSetIsStratifiedAndSeeded() {
+        Dataset<Row> unsplit = features(4000, 20, 0)
+                .drop("split")
+                .withColumn("split", org.apache.spark.sql.functions.lit(null).cast("string"));
+        HeadTrainer.Split a = HeadTrainer.split(unsplit, config.heads());
+        HeadTrainer.Split b = HeadTrainer.split(unsplit, config.heads());
+        assertThat(a.test()
+                        .groupBy("label")
+                        .count()
+                        .orderBy("label")
+                        .collectAsList()
+                        .toString())
+                .isEqualTo("[[circle,4], [square,4], [star,4]]");
+        assertThat(a.test().select("path").orderBy("path").collectAsList())
+                .isEqualTo(b.test().select("path").orderBy("path").collectAsList());
+        assertThat(a.strategy()).isEqualTo("stratified 0.2 held out, seed 42");
+    }
 }

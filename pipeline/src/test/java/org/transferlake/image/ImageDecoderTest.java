@@ -2,109 +2,130 @@ package org.transferlake.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import static org.transferlake.testing.ImageFixtures.fixture;
 import static org.transferlake.testing.ImageFixtures.pngHeaderOnly;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Fixtures (pipeline/tools/images/make-fixtures.sh): 3×2 blocks of 16×16 px: red green blue / white black grey. */
 @Tag("unit")
 class ImageDecoderTest {
-  private static final int[][][] BLOCKS = {
-      {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}},
-      {{255, 255, 255}, {0, 0, 0}, {128, 128, 128}}};
-  private static final long LIMIT = 50_000_000L;
+    private static final int[][][] BLOCKS = {
+        {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}},
+        {{255, 255, 255}, {0, 0, 0}, {128, 128, 128}}
+    };
+    private static final long LIMIT = 50_000_000L;
 
-  private static int[] pixel(RgbImage image, int x, int y) {
-    int i = (y * image.width() + x) * 3;
-    return new int[] {image.rgb()[i] & 0xFF, image.rgb()[i + 1] & 0xFF, image.rgb()[i + 2] & 0xFF};
-  }
+    private static int[] pixel(RgbImage image, int x, int y) {
+        int i = (y * image.width() + x) * 3;
+        return new int[] {image.rgb()[i] & 0xFF, image.rgb()[i + 1] & 0xFF, image.rgb()[i + 2] & 0xFF};
+    }
 
-  private static void assertBlocks(RgbImage image, int tolerance) {
-    assertThat(image.width()).isEqualTo(48);
-    assertThat(image.height()).isEqualTo(32);
-    for (int by = 0; by < 2; by++) {
-      for (int bx = 0; bx < 3; bx++) {
-        int[] actual = pixel(image, bx * 16 + 8, by * 16 + 8);
-        for (int c = 0; c < 3; c++) {
-          assertThat(actual[c]).as("block %d,%d channel %d", bx, by, c).isBetween(BLOCKS[by][bx][c] - tolerance, BLOCKS[by][bx][c] + tolerance);
+    private static void assertBlocks(RgbImage image, int tolerance) {
+        assertThat(image.width()).isEqualTo(48);
+        assertThat(image.height()).isEqualTo(32);
+        for (int by = 0; by < 2; by++) {
+            for (int bx = 0; bx < 3; bx++) {
+                int[] actual = pixel(image, bx * 16 + 8, by * 16 + 8);
+                for (int c = 0; c < 3; c++) {
+                    assertThat(actual[c])
+                            .as("block %d,%d channel %d", bx, by, c)
+                            .isBetween(BLOCKS[by][bx][c] - tolerance, BLOCKS[by][bx][c] + tolerance);
+                }
+            }
         }
-      }
     }
-  }
 
-  @ParameterizedTest
-  @CsvSource({"rgb.png, 0", "palette.png, 0", "rgb16.png, 0", "rgb.bmp, 0", "two-frames.gif, 0", "rgb.jpg, 6", "cmyk.jpg, 12"})
-  void everyFormatAndColourModelBecomesTheSameRgb(String file, int tolerance) throws Exception {
-    assertBlocks(ImageDecoder.decode(fixture(file), LIMIT), tolerance);
-  }
-
-  @Test
-  void greyWithAlphaBecomesGreyRgb() throws Exception {
-    RgbImage image = ImageDecoder.decode(fixture("grey-alpha.png"), LIMIT);
-    for (int by = 0; by < 2; by++) {
-      for (int bx = 0; bx < 3; bx++) {
-        int[] p = pixel(image, bx * 16 + 8, by * 16 + 8);
-        assertThat(p[0]).isEqualTo(p[1]).isEqualTo(p[2]);
-      }
+    @ParameterizedTest
+    @CsvSource({
+        "rgb.png, 0",
+        "palette.png, 0",
+        "rgb16.png, 0",
+        "rgb.bmp, 0",
+        "two-frames.gif, 0",
+        "rgb.jpg, 6",
+        "cmyk.jpg, 12"
+    })
+    void everyFormatAndColourModelBecomesTheSameRgb(String file, int tolerance) throws Exception {
+        assertBlocks(ImageDecoder.decode(fixture(file), LIMIT), tolerance);
     }
-    assertThat(pixel(image, 8, 24)).containsExactly(255, 255, 255);
-    assertThat(pixel(image, 24, 24)).containsExactly(0, 0, 0);
-  }
 
-  @Test
-  void exifOrientationSixIsRotatedClockwise() throws Exception {
-    RgbImage image = ImageDecoder.decode(fixture("exif-rotate-cw.jpg"), LIMIT);
-    assertThat(image.width()).isEqualTo(32);
-    assertThat(image.height()).isEqualTo(48);
-    // Rotating [R G B / W K grey] clockwise: rows become W R / K G / grey B.
-    int[][][] expected = {{{255, 255, 255}, {255, 0, 0}}, {{0, 0, 0}, {0, 255, 0}}, {{128, 128, 128}, {0, 0, 255}}};
-    for (int by = 0; by < 3; by++) {
-      for (int bx = 0; bx < 2; bx++) {
-        int[] actual = pixel(image, bx * 16 + 8, by * 16 + 8);
-        for (int c = 0; c < 3; c++) {
-          assertThat(actual[c]).as("block %d,%d", bx, by).isBetween(expected[by][bx][c] - 6, expected[by][bx][c] + 6);
+    @Test
+    void greyWithAlphaBecomesGreyRgb() throws Exception {
+        RgbImage image = ImageDecoder.decode(fixture("grey-alpha.png"), LIMIT);
+        for (int by = 0; by < 2; by++) {
+            for (int bx = 0; bx < 3; bx++) {
+                int[] p = pixel(image, bx * 16 + 8, by * 16 + 8);
+                assertThat(p[0]).isEqualTo(p[1]).isEqualTo(p[2]);
+            }
         }
-      }
+        assertThat(pixel(image, 8, 24)).containsExactly(255, 255, 255);
+        assertThat(pixel(image, 24, 24)).containsExactly(0, 0, 0);
     }
-  }
 
-  @Test
-  void everyOrientationMapsCornersAsExifDefines() {
-    // 2×1 image: left pixel 1, right pixel 2 (in the red channel).
-    RgbImage twoByOne = new RgbImage(2, 1, new byte[] {1, 0, 0, 2, 0, 0});
-    String[] expected = {null, null, "2x1:2,1", "2x1:2,1", "2x1:1,2", "1x2:1,2", "1x2:1,2", "1x2:2,1", "1x2:2,1"};
-    for (int orientation = 2; orientation <= 8; orientation++) {
-      RgbImage out = ImageDecoder.orient(twoByOne, orientation);
-      assertThat(out.width() + "x" + out.height() + ":" + out.rgb()[0] + "," + out.rgb()[3]).as("orientation " + orientation)
-          .isEqualTo(expected[orientation]);
+    @Test
+    void exifOrientationSixIsRotatedClockwise() throws Exception {
+        RgbImage image = ImageDecoder.decode(fixture("exif-rotate-cw.jpg"), LIMIT);
+        assertThat(image.width()).isEqualTo(32);
+        assertThat(image.height()).isEqualTo(48);
+        // Rotating [R G B / W K grey] clockwise: rows become W R / K G / grey B.
+        int[][][] expected = {{{255, 255, 255}, {255, 0, 0}}, {{0, 0, 0}, {0, 255, 0}}, {{128, 128, 128}, {0, 0, 255}}};
+        for (int by = 0; by < 3; by++) {
+            for (int bx = 0; bx < 2; bx++) {
+                int[] actual = pixel(image, bx * 16 + 8, by * 16 + 8);
+                for (int c = 0; c < 3; c++) {
+                    assertThat(actual[c])
+                            .as("block %d,%d", bx, by)
+                            .isBetween(expected[by][bx][c] - 6, expected[by][bx][c] + 6);
+                }
+            }
+        }
     }
-  }
 
-  @Test
-  void aDecompressionBombIsRefusedFromItsHeader() {
-    byte[] bomb = pngHeaderOnly(100_000, 100_000);
-    assertThatThrownBy(() -> ImageDecoder.decode(bomb, LIMIT))
-        .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.TOO_LARGE))
-        .hasMessage("its header declares 100000x100000 = 10000000000 pixels, over the limit of 50000000");
-  }
+    @Test
+    void everyOrientationMapsCornersAsExifDefines() {
+        // 2×1 image: left pixel 1, right pixel 2 (in the red channel).
+        RgbImage twoByOne = new RgbImage(2, 1, new byte[] {1, 0, 0, 2, 0, 0});
+        String[] expected = {null, null, "2x1:2,1", "2x1:2,1", "2x1:1,2", "1x2:1,2", "1x2:1,2", "1x2:2,1", "1x2:2,1"};
+        for (int orientation = 2; orientation <= 8; orientation++) {
+            RgbImage out = ImageDecoder.orient(twoByOne, orientation);
+            assertThat(out.width() + "x" + out.height() + ":" + out.rgb()[0] + "," + out.rgb()[3])
+                    .as("orientation " + orientation)
+                    .isEqualTo(expected[orientation]);
+        }
+    }
 
-  @Test
-  void emptyGarbageAndTruncatedBytesAreRefusedWithTheirReason() throws Exception {
-    assertThatThrownBy(() -> ImageDecoder.decode(new byte[0], LIMIT))
-        .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.EMPTY))
-        .hasMessage("the file is empty");
-    assertThatThrownBy(() -> ImageDecoder.decode("not an image at all".getBytes(), LIMIT))
-        .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FORMAT))
-        .hasMessage("no image decoder recognises these 19 bytes");
-    byte[] png = fixture("rgb.png");
-    byte[] truncated = java.util.Arrays.copyOf(png, 60);
-    assertThatThrownBy(() -> ImageDecoder.decode(truncated, LIMIT))
-        .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.CORRUPT))
-        .hasMessageStartingWith("decoding failed: ");
-  }
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeader() {
+        byte[] bomb = pngHeaderOnly(100_000, 100_000);
+        assertThatThrownBy(() -> ImageDecoder.decode(bomb, LIMIT))
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.TOO_LARGE))
+                .hasMessage("its header declares 100000x100000 = 10000000000 pixels, over the limit of 50000000");
+    }
 
+    @Test
+    void emptyGarbageAndTruncatedBytesAreRefusedWithTheirReason() throws Exception {
+        assertThatThrownBy(() -> ImageDecoder.decode(new byte[0], LIMIT))
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.EMPTY))
+                .hasMessage("the file is empty");
+        assertThatThrownBy(() -> ImageDecoder.decode("not an image at all".getBytes(), LIMIT))
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FORMAT))
+                .hasMessage("no image decoder recognises these 19 bytes");
+        byte[] png = fixture("rgb.png");
+        byte[] truncated = java.util.Arrays.copyOf(png, 60);
+        assertThatThrownBy(() -> ImageDecoder.decode(truncated, LIMIT))
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.CORRUPT))
+                .hasMessageStartingWith("decoding failed: ");
+    }
 }

@@ -13,35 +13,42 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Tag("unit")
 class RunLockTest {
-  @TempDir java.nio.file.Path dir;
+    @TempDir
+    java.nio.file.Path dir;
 
-  @Test
-  void aSecondRunIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
-    URI root = dir.toUri();
-    FileSystem fs = FileSystem.getLocal(new Configuration()).getRawFileSystem();
-    try (RunLock first = RunLock.acquire(fs, root, "extract", "extract-1", Duration.ofHours(6))) {
-      assertThatThrownBy(() -> RunLock.acquire(fs, root, "train", "train-2", Duration.ofHours(6)))
-          .hasMessageStartingWith("Cannot start train: another run holds the lake lock since ")
-          .hasMessageContaining(RunLock.location(root) + ": extract-1 ")
-          .hasMessageEndingWith("Wait for it to finish; if it died, delete " + RunLock.location(root)
-              + " or wait until it is older than runs.lock-stale-after-minutes.");
+    @Test
+    void aSecondRunIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
+        URI root = dir.toUri();
+        FileSystem fs = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+        try (RunLock first = RunLock.acquire(fs, root, "extract", "extract-1", Duration.ofHours(6))) {
+            assertThatThrownBy(() -> RunLock.acquire(fs, root, "train", "train-2", Duration.ofHours(6)))
+                    .hasMessageStartingWith("Cannot start train: another run holds the lake lock since ")
+                    .hasMessageContaining(RunLock.location(root) + ": extract-1 ")
+                    .hasMessageEndingWith("Wait for it to finish; if it died, delete " + RunLock.location(root)
+                            + " or wait until it is older than runs.lock-stale-after-minutes.");
+        }
+        try (RunLock again = RunLock.acquire(fs, root, "train", "train-3", Duration.ofHours(6))) {
+            assertThat(fs.exists(RunLock.location(root)))
+                    .as("released by close, then taken again")
+                    .isTrue();
+        }
+        assertThat(fs.exists(RunLock.location(root))).isFalse();
     }
-    try (RunLock again = RunLock.acquire(fs, root, "train", "train-3", Duration.ofHours(6))) {
-      assertThat(fs.exists(RunLock.location(root))).as("released by close, then taken again").isTrue();
-    }
-    assertThat(fs.exists(RunLock.location(root))).isFalse();
-  }
 
-  @Test
-  void aStaleLockIsBroken() throws Exception {
-    URI root = dir.toUri();
-    FileSystem fs = FileSystem.getLocal(new Configuration()).getRawFileSystem();
-    RunLock crashed = RunLock.acquire(fs, root, "extract", "extract-crashed", Duration.ofHours(6));
-    fs.setTimes(RunLock.location(root), System.currentTimeMillis() - Duration.ofHours(7).toMillis(), -1);
+    @Test
+    void aStaleLockIsBroken() throws Exception {
+        URI root = dir.toUri();
+        FileSystem fs = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+        RunLock crashed = RunLock.acquire(fs, root, "extract", "extract-crashed", Duration.ofHours(6));
+        fs.setTimes(
+                RunLock.location(root),
+                System.currentTimeMillis() - Duration.ofHours(7).toMillis(),
+                -1);
 
-    try (RunLock taken = RunLock.acquire(fs, root, "extract", "extract-new", Duration.ofHours(6))) {
-      assertThat(new String(fs.open(RunLock.location(root)).readAllBytes())).startsWith("extract-new ");
+        try (RunLock taken = RunLock.acquire(fs, root, "extract", "extract-new", Duration.ofHours(6))) {
+            assertThat(new String(fs.open(RunLock.location(root)).readAllBytes()))
+                    .startsWith("extract-new ");
+        }
+        assertThat(crashed).isNotNull();
     }
-    assertThat(crashed).isNotNull();
-  }
 }

@@ -12,24 +12,27 @@ import org.transferlake.lake.Lake;
  * hooks stop them when the JVM exits.
  */
 public final class SharedLake {
-  private static Lake lake;
+    private static Lake lake;
 
-  private SharedLake() {}
+    private SharedLake() {}
 
-  public static synchronized Lake get() {
-    if (lake == null) {
-      LogCapture.install();
-      PipelineConfig config = ConfigLoader.load(null, Map.of(
-          "lake.embedded.data-dir", "target/test-lake",
-          "spark.master", "local[2]",
-          "spark.app-name", "transferlake-tests"), Map.of());
-      lake = Lake.open(config);
+    public static synchronized Lake get() {
+        if (lake == null) {
+            LogCapture.install();
+            PipelineConfig config = ConfigLoader.load(
+                    null,
+                    Map.of(
+                            "lake.embedded.data-dir", "target/test-lake",
+                            "spark.master", "local[2]",
+                            "spark.app-name", "transferlake-tests"),
+                    Map.of());
+            lake = Lake.open(config);
+        }
+        return lake;
     }
-    return lake;
-  }
 
-  /** A new, empty location under the lake root for one test class. */
-  public static URI freshRoot(Class<?> testClass) {
-    return get().root().resolve("tests/" + testClass.getSimpleName() + "-" + System.nanoTime() + "/");
-  }
+    /** A new, empty location under the lake root for one test class. */
+    public static URI freshRoot(Class<?> testClass) {
+        return get().root().resolve("tests/" + testClass.getSimpleName() + "-" + System.nanoTime() + "/");
+    }
 }
