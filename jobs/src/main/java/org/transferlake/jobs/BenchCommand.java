@@ -2,10 +2,10 @@ package org.transferlake.jobs;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.transferlake.backbone.BackboneBenchmark;
-import org.transferlake.heads.AccuracyBenchmark;
+import org.transferlake.bench.AccuracyBenchmark;
+import org.transferlake.bench.BackboneBenchmark;
+import org.transferlake.bench.ExtractBenchmark;
 import org.transferlake.lake.Lake;
-import org.transferlake.runs.ExtractBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -3,7 +3,7 @@ package org.transferlake.jobs;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
-import org.transferlake.backbone.Backbone;
+import org.transferlake.backbone.ModelStore;
 import org.transferlake.heads.HeadRegistry;
 import org.transferlake.lake.Lake;
 import org.transferlake.lake.Tables;
@@ -88,10 +88,10 @@ final class HeadsCommand {
         @Override
         public Integer call() {
             try (Lake lake = Lake.open(common.loadConfig())) {
-                String backboneId = Backbone.resolveId(
-                        lake.config().backbone(),
-                        lake.config().modelCacheDir(),
-                        lake.spark().sparkContext().hadoopConfiguration());
+                String backboneId = new ModelStore(
+                                lake.config().modelCacheDir(),
+                                lake.spark().sparkContext().hadoopConfiguration())
+                        .identify(lake.config().backbone());
                 spec.commandLine()
                         .getOut()
                         .println("Champion is now " + registry(lake).rollback(backboneId));

@@ -1,9 +1,9 @@
 package org.transferlake.jobs;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.transferlake.lake.Lake;
+import org.transferlake.score.PredictionExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,12 +34,12 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Checked before any work: a typo in --format must not cost a scoring run.
+        Optional<PredictionExport> target =
+                Optional.ofNullable(export).map(uri -> new PredictionExport(uri, PredictionExport.Format.of(format)));
         try (Lake lake = Lake.open(common.loadConfig())) {
             Summaries.score(
-                    lake,
-                    Optional.ofNullable(head),
-                    Optional.ofNullable(export).map(uri -> Map.entry(uri, format)),
-                    spec.commandLine().getOut());
+                    lake, Optional.ofNullable(head), target, spec.commandLine().getOut());
             return 0;
         }
     }

@@ -5,22 +5,24 @@ import java.util.Map;
 import org.transferlake.lake.Lake;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.runs.ExtractRun;
+import org.transferlake.runs.Progress;
 import org.transferlake.runs.RunLog;
 import org.transferlake.runs.ScoreRun;
 import org.transferlake.runs.TrainRun;
+import org.transferlake.score.PredictionExport;
 import org.transferlake.source.DemoData;
-import org.transferlake.source.Progress;
 
 /** What commands print for people: short, aligned summaries. */
 final class Summaries {
     private Summaries() {}
 
     static DemoData.Result writeDemoData(Lake lake, PrintWriter out) {
-        DemoData.Result result = DemoData.write(
-                lake.config().demo(),
-                lake.fileSystem(),
-                lake.root(),
-                missing -> missing == 0 ? Progress.silent() : Progress.console("demo images", missing, System.err));
+        DemoData.Plan plan = DemoData.plan(lake.config().demo(), lake.fileSystem(), lake.root());
+        DemoData.Result result = Progress.track(
+                "demo images",
+                plan.missing().size(),
+                System.err,
+                done -> DemoData.write(plan, lake.fileSystem(), lake.root(), done));
         out.printf(
                 "Demo data: %d images planned, %d written, %d already present (source: %s)%n",
                 result.planned(),
@@ -74,10 +76,7 @@ final class Summaries {
     }
 
     static ScoreRun.Result score(
-            Lake lake,
-            java.util.Optional<String> head,
-            java.util.Optional<Map.Entry<String, String>> export,
-            PrintWriter out) {
+            Lake lake, java.util.Optional<String> head, java.util.Optional<PredictionExport> export, PrintWriter out) {
         ScoreRun.Result result = ScoreRun.run(lake.spark(), lake.config(), head, export);
         out.printf(
                 "Score %s with %s: %d scored, %d already scored%s%n",

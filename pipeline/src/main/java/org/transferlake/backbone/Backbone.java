@@ -43,7 +43,7 @@ public final class Backbone implements AutoCloseable {
         this.model = model;
         this.inputName = inputName;
         this.outputName = outputName;
-        try (Embedder probe = new Embedder()) {
+        try (Embedder probe = new Embedder(1)) {
             long[] shape = probe.run(new float[imageSize()], 1).shape();
             this.outputDims = Arrays.copyOfRange(shape, 1, shape.length);
             this.dimension = spec.pooling().reduce(new float[(int) product(outputDims)], outputDims).length;
@@ -196,21 +196,12 @@ public final class Backbone implements AutoCloseable {
     }
 
     /**
-     * Resizes {@code image} to the input size and writes its preprocessed floats into image slot
-     * {@code slot} of {@code batch}.
+     * A new embedder for the calling thread.
+     *
+     * @param batchSize how many images {@link Embedder#add} takes before a {@link Embedder#flush}
      */
-    public void prepare(RgbImage image, float[] batch, int slot) {
-        spec.preprocessing()
-                .apply(
-                        Resizer.resize(image, spec.inputWidth(), spec.inputHeight())
-                                .rgb(),
-                        batch,
-                        slot * imageSize());
-    }
-
-    /** A new embedder for the calling thread. */
-    public Embedder newEmbedder() {
-        return new Embedder();
+    public Embedder newEmbedder(int batchSize) {
+        return new Embedder(batchSize);
     }
 
     @Override
@@ -228,9 +219,54 @@ public final class Backbone implements AutoCloseable {
         return product;
     }
 
-    /** Runs batches through the backbone; not thread-safe, cheap to create. */
+    /**
+     * Runs batches through the backbone; not thread-safe, cheap to create. The one way images become
+     * embeddings: each {@link #add} resizes and preprocesses an image into the next slot of a reused
+     * input buffer (so no decoded image outlives its turn), and {@link #flush} embeds them in one
+     * backbone call.
+     */
     public final class Embedder implements AutoCloseable {
         private final Predictor<NDList, NDList> predictor = model.newPredictor();
+        private final float[] inputs;
+        private final int batchSize;
+        private int added;
+
+        private Embedder(int batchSize) {
+            this.batchSize = batchSize;
+            this.inputs = new float[batchSize * imageSize()];
+        }
+
+        /** Resizes and preprocesses {@code image} into the next free slot of the batch. */
+        public void add(RgbImage image) {
+            if (isFull()) {
+                throw new IllegalStateException("The batch of " + batchSize + " images is full: flush it first");
+            }
+            spec.preprocessing()
+                    .apply(
+                            Resizer.resize(image, spec.inputWidth(), spec.inputHeight())
+                                    .rgb(),
+                            inputs,
+                            added++ * imageSize());
+        }
+
+        public boolean isFull() {
+            return added == batchSize;
+        }
+
+        /** How many images were added since the last flush. */
+        public int size() {
+            return added;
+        }
+
+        /** Embeds the images added since the last flush, in the order they were added, and empties the batch. */
+        public float[][] flush() {
+            if (added == 0) {
+                return new float[0][];
+            }
+            float[][] embeddings = embed(inputs, added);
+            added = 0;
+            return embeddings;
+        }
 
         /**
          * Embeds {@code count} preprocessed images.

@@ -82,25 +82,57 @@ public final class ModelStore {
         }
     }
 
-    private LocalModel importBundled(BackboneSpec spec) throws IOException {
-        String name = spec.uri().substring(BackboneSpec.BUNDLED_SCHEME.length());
-        String cutLayer = BUNDLED_CUT_LAYERS.get(name);
+    /**
+     * The backbone's id without loading it, so training and scoring stored features need no
+     * TensorFlow: for a bundled backbone, the digest of its files in the jar; otherwise the digest
+     * of its localized copy (copied into the cache once, as a job would).
+     */
+    public String identify(BackboneSpec spec) {
+        if (!spec.isBundled()) {
+            return localize(spec).backboneId();
+        }
+        try {
+            return bundledId(spec, bundledCutLayer(spec));
+        } catch (IOException e) {
+            throw cannot(spec, "its files in the jar are unreadable (" + e.getMessage() + ")", "Rebuild the jar.");
+        }
+    }
+
+    private static String bundledCutLayer(BackboneSpec spec) {
+        String cutLayer = BUNDLED_CUT_LAYERS.get(bundledName(spec));
         if (cutLayer == null) {
             throw cannot(
                     spec,
-                    "there is no bundled backbone " + name,
+                    "there is no bundled backbone " + bundledName(spec),
                     "Use bundled:mobilenet_v2, or point backbone.uri at a SavedModel.");
         }
-        String resources = "/org/transferlake/backbone/bundled/" + name + "/";
+        return cutLayer;
+    }
+
+    private static String bundledName(BackboneSpec spec) {
+        return spec.uri().substring(BackboneSpec.BUNDLED_SCHEME.length());
+    }
+
+    private static String bundledResources(BackboneSpec spec) {
+        return "/org/transferlake/backbone/bundled/" + bundledName(spec) + "/";
+    }
+
+    private static String bundledId(BackboneSpec spec, String cutLayer) throws IOException {
         MessageDigest digest = Digests.sha256();
         for (String file : new String[] {"model.json", "weights.bin"}) {
-            try (InputStream in = resource(resources + file)) {
+            try (InputStream in = resource(bundledResources(spec) + file)) {
                 Digests.update(digest, file, in);
             }
         }
         digest.update(("cut=" + cutLayer + ";importer=" + IMPORTER_VERSION)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        String id = spec.name() + "@sha256:" + Digests.hex(digest);
+        return spec.name() + "@sha256:" + Digests.hex(digest);
+    }
+
+    private LocalModel importBundled(BackboneSpec spec) throws IOException {
+        String cutLayer = bundledCutLayer(spec);
+        String resources = bundledResources(spec);
+        String id = bundledId(spec, cutLayer);
         Path target = cacheDir.resolve(directoryName(id));
         if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
             return new LocalModel(id, target);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -25,20 +26,23 @@ import java.util.stream.Stream;
  * environment (secrets only). Every failure is a {@link TransferlakeException} naming the key.
  */
 public final class ConfigLoader {
-    static final String DEFAULTS_RESOURCE = "org/transferlake/config/default.conf";
-
     /** Secret keys and the environment variables that set them. */
     public static final Map<String, String> SECRET_ENVIRONMENT = Map.of(
-            "lake.access-key", "TRANSFERLAKE_LAKE_ACCESS_KEY",
-            "lake.secret-key", "TRANSFERLAKE_LAKE_SECRET_KEY");
+            ConfigKeys.LAKE_ACCESS_KEY.name(), "TRANSFERLAKE_LAKE_ACCESS_KEY",
+            ConfigKeys.LAKE_SECRET_KEY.name(), "TRANSFERLAKE_LAKE_SECRET_KEY");
 
     private static final Set<String> ROOT_SCHEMES = Set.of("s3a", "file", "hdfs", "gs", "abfs", "abfss");
 
     private ConfigLoader() {}
 
+    private static PipelineConfig builtIn;
+
     /** The built-in defaults only. */
-    public static PipelineConfig defaults() {
-        return load(null, Map.of(), Map.of());
+    public static synchronized PipelineConfig defaults() {
+        if (builtIn == null) {
+            builtIn = load(null, Map.of(), Map.of());
+        }
+        return builtIn;
     }
 
     /**
@@ -49,10 +53,7 @@ public final class ConfigLoader {
      * @param environment the process environment (only {@link #SECRET_ENVIRONMENT} is read)
      */
     public static PipelineConfig load(Path file, Map<String, String> overrides, Map<String, String> environment) {
-        Config defaults = ConfigFactory.parseResources(
-                ConfigLoader.class.getClassLoader(),
-                DEFAULTS_RESOURCE,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config defaults = Settings.builtIn().config();
         Config merged = defaults;
         if (file != null) {
             merged = parseFile(file).withFallback(merged);
@@ -70,7 +71,7 @@ public final class ConfigLoader {
                         ConfigValueFactory.fromAnyRef(value, "environment " + secret.getValue()));
             }
         }
-        rejectUnknownKeys(merged, defaults);
+        rejectUnknownKeys(merged);
         return build(new Settings(merged.resolve(), defaults));
     }
 
@@ -126,9 +127,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static void rejectUnknownKeys(Config merged, Config defaults) {
-        Set<String> known =
-                defaults.entrySet().stream().map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet());
+    private static void rejectUnknownKeys(Config merged) {
+        Set<String> known = ConfigKeys.ALL.stream().map(ConfigKey::name).collect(Collectors.toSet());
         merged.entrySet().stream()
                 .map(Map.Entry::getKey)
                 .filter(key -> !known.contains(key))
@@ -166,20 +166,15 @@ public final class ConfigLoader {
 
     private static PipelineConfig build(Settings s) {
         LakeConfig lake = lake(s);
-        SparkConfig spark = new SparkConfig(s.nonEmptyString("spark.master"), s.nonEmptyString("spark.app-name"));
+        SparkConfig spark = new SparkConfig(s.get(ConfigKeys.SPARK_MASTER), s.get(ConfigKeys.SPARK_APP_NAME));
         DemoConfig demo = new DemoConfig(
-                Path.of(s.nonEmptyString("demo.dataset-dir")),
-                s.intBetween("demo.train-per-class", 1, 6000),
-                s.intBetween("demo.test-per-class", 1, 1000),
-                s.longValue("demo.seed"));
-        String cacheDir = s.string("backbone.cache-dir").trim();
-        Path modelCacheDir = cacheDir.isEmpty()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "transferlake-models")
-                : Path.of(cacheDir);
+                Path.of(s.get(ConfigKeys.DEMO_DATASET_DIR)),
+                s.get(ConfigKeys.DEMO_TRAIN_PER_CLASS),
+                s.get(ConfigKeys.DEMO_TEST_PER_CLASS),
+                s.get(ConfigKeys.DEMO_SEED));
+        Path modelCacheDir = modelCacheDir(s.get(ConfigKeys.BACKBONE_CACHE_DIR));
         EmbedConfig embed = new EmbedConfig(
-                s.intBetween("embed.batch-size", 1, 1024),
-                s.oneOf("embed.device", DeviceMode.class),
-                s.longBetween("embed.max-pixels", 1, Long.MAX_VALUE));
+                s.get(ConfigKeys.EMBED_BATCH_SIZE), s.get(ConfigKeys.EMBED_DEVICE), s.get(ConfigKeys.EMBED_MAX_PIXELS));
         return new PipelineConfig(
                 lake,
                 spark,
@@ -188,37 +183,49 @@ public final class ConfigLoader {
                 embed,
                 extract(s, lake),
                 heads(s),
-                s.intBetween("runs.lock-stale-after-minutes", 1, 10_080),
+                s.get(ConfigKeys.RUNS_LOCK_STALE_AFTER_MINUTES),
                 demo,
                 Collections.unmodifiableMap(effective(s.config())));
     }
 
+    /**
+     * The local directory where this machine keeps localized backbones: {@code configured}, or
+     * {@code <java.io.tmpdir>/transferlake-models} when it is empty (resolved where it is called: an
+     * {@code EmbeddingTransformer} with an empty {@code modelCacheDir} resolves it on each executor).
+     */
+    public static Path modelCacheDir(String configured) {
+        return configured.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "transferlake-models")
+                : Path.of(configured.trim());
+    }
+
     private static HeadsConfig heads(Settings s) {
-        List<String> algorithms = s.stringList("heads.algorithms");
+        List<String> algorithms = s.get(ConfigKeys.HEADS_ALGORITHMS);
         if (algorithms.isEmpty() || !HeadsConfig.ALGORITHMS.containsAll(algorithms)) {
-            throw s.invalid("heads.algorithms", "a non-empty list from " + HeadsConfig.ALGORITHMS, algorithms);
+            throw s.invalid(ConfigKeys.HEADS_ALGORITHMS, "a non-empty list from " + HeadsConfig.ALGORITHMS, algorithms);
         }
-        List<Double> regParams = s.doubleList("heads.logistic-regression.reg-params");
+        List<Double> regParams = s.get(ConfigKeys.HEADS_LOGISTIC_REGRESSION_REG_PARAMS);
         if (regParams.isEmpty() || regParams.stream().anyMatch(v -> v < 0)) {
-            throw s.invalid("heads.logistic-regression.reg-params", "a non-empty list of values >= 0", regParams);
+            throw s.invalid(
+                    ConfigKeys.HEADS_LOGISTIC_REGRESSION_REG_PARAMS, "a non-empty list of values >= 0", regParams);
         }
-        List<Integer> hidden = s.intList("heads.mlp.hidden-layers", -1, 1, 100_000);
-        double testFraction = s.doubleBetween("heads.test-fraction", 0.01, 0.9);
+        List<Integer> hidden = s.get(ConfigKeys.HEADS_MLP_HIDDEN_LAYERS);
+        double testFraction = s.get(ConfigKeys.HEADS_TEST_FRACTION);
         return new HeadsConfig(
                 List.copyOf(algorithms),
                 testFraction,
-                s.longValue("heads.seed"),
-                s.intBetween("heads.min-examples-per-class", 1, 1_000_000),
+                s.get(ConfigKeys.HEADS_SEED),
+                s.get(ConfigKeys.HEADS_MIN_EXAMPLES_PER_CLASS),
                 List.copyOf(regParams),
                 List.copyOf(hidden),
-                s.intBetween("heads.mlp.max-iter", 1, 100_000),
-                s.doubleBetween("heads.promotion-margin", 0, 1),
-                s.intBetween("score.top-k", 1, 1000));
+                s.get(ConfigKeys.HEADS_MLP_MAX_ITER),
+                s.get(ConfigKeys.HEADS_PROMOTION_MARGIN),
+                s.get(ConfigKeys.SCORE_TOP_K));
     }
 
     private static ExtractConfig extract(Settings s, LakeConfig lake) {
         List<URI> roots = new java.util.ArrayList<>();
-        for (String root : s.stringList("extract.roots")) {
+        for (String root : s.get(ConfigKeys.EXTRACT_ROOTS)) {
             try {
                 URI uri = new URI(root.endsWith("/") ? root : root + "/");
                 if (uri.getScheme() == null) {
@@ -227,63 +234,63 @@ public final class ConfigLoader {
                 roots.add(uri);
             } catch (URISyntaxException e) {
                 throw s.invalid(
-                        "extract.roots",
+                        ConfigKeys.EXTRACT_ROOTS,
                         "a list of URIs such as [\"s3a://bucket/images/\"]",
-                        s.config().getValue("extract.roots").unwrapped());
+                        s.raw(ConfigKeys.EXTRACT_ROOTS));
             }
         }
         if (roots.isEmpty()) {
             roots.add(lake.resolve("images/"));
         }
-        List<String> extensions = s.stringList("extract.extensions").stream()
+        List<String> extensions = s.get(ConfigKeys.EXTRACT_EXTENSIONS).stream()
                 .map(e -> e.trim().toLowerCase(java.util.Locale.ROOT))
                 .toList();
         if (extensions.isEmpty() || extensions.stream().anyMatch(e -> !e.matches("[a-z0-9]+"))) {
             throw s.invalid(
-                    "extract.extensions",
+                    ConfigKeys.EXTRACT_EXTENSIONS,
                     "a non-empty list of extensions without dots",
-                    s.config().getValue("extract.extensions").unwrapped());
+                    s.raw(ConfigKeys.EXTRACT_EXTENSIONS));
         }
         return new ExtractConfig(
-                List.copyOf(roots), extensions, s.string("extract.labels").trim());
+                List.copyOf(roots), extensions, s.get(ConfigKeys.EXTRACT_LABELS).trim());
     }
 
     private static BackboneSpec backbone(Settings s) {
-        String name = s.nonEmptyString("backbone.name");
+        String name = s.get(ConfigKeys.BACKBONE_NAME);
         if (!name.matches("[A-Za-z0-9_.-]+")) {
-            throw s.invalid("backbone.name", "letters, digits, '_', '.' or '-'", name);
+            throw s.invalid(ConfigKeys.BACKBONE_NAME, "letters, digits, '_', '.' or '-'", name);
         }
-        List<Integer> size = s.intList("backbone.input-size", 2, 16, 4096);
+        List<Integer> size = s.get(ConfigKeys.BACKBONE_INPUT_SIZE);
         return new BackboneSpec(
                 name,
-                s.nonEmptyString("backbone.uri"),
+                s.get(ConfigKeys.BACKBONE_URI),
                 size.get(0),
                 size.get(1),
-                s.oneOf("backbone.preprocessing", Preprocessing.class),
-                s.nonEmptyString("backbone.signature"),
-                s.string("backbone.input-name").trim(),
-                s.string("backbone.output-name").trim(),
-                s.oneOf("backbone.pooling", Pooling.class));
+                s.get(ConfigKeys.BACKBONE_PREPROCESSING),
+                s.get(ConfigKeys.BACKBONE_SIGNATURE),
+                s.get(ConfigKeys.BACKBONE_INPUT_NAME).trim(),
+                s.get(ConfigKeys.BACKBONE_OUTPUT_NAME).trim(),
+                s.get(ConfigKeys.BACKBONE_POOLING));
     }
 
     private static LakeConfig lake(Settings s) {
-        String endpoint = s.nonEmptyString("lake.endpoint");
+        String endpoint = s.get(ConfigKeys.LAKE_ENDPOINT);
         if (!endpoint.equals(LakeConfig.EMBEDDED)
                 && !endpoint.equals(LakeConfig.AWS)
                 && !endpoint.startsWith("http://")
                 && !endpoint.startsWith("https://")) {
-            throw s.invalid("lake.endpoint", "'embedded', 'aws' or an http(s):// URL", endpoint);
+            throw s.invalid(ConfigKeys.LAKE_ENDPOINT, "'embedded', 'aws' or an http(s):// URL", endpoint);
         }
         URI root = root(s, endpoint.equals(LakeConfig.EMBEDDED));
-        String accessKey = s.string("lake.access-key");
-        String secretKey = s.string("lake.secret-key");
+        String accessKey = s.get(ConfigKeys.LAKE_ACCESS_KEY);
+        String secretKey = s.get(ConfigKeys.LAKE_SECRET_KEY);
         if (accessKey.isEmpty() != secretKey.isEmpty()) {
-            String missing = accessKey.isEmpty() ? "lake.access-key" : "lake.secret-key";
+            ConfigKey<String> missing = accessKey.isEmpty() ? ConfigKeys.LAKE_ACCESS_KEY : ConfigKeys.LAKE_SECRET_KEY;
             throw TransferlakeException.cannot(
                     "load config",
                     missing + " is empty but its partner is set",
-                    "Set both " + SECRET_ENVIRONMENT.get("lake.access-key") + " and "
-                            + SECRET_ENVIRONMENT.get("lake.secret-key")
+                    "Set both " + SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_ACCESS_KEY.name()) + " and "
+                            + SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_SECRET_KEY.name())
                             + ", or neither to use the AWS default provider chain.");
         }
         Optional<Credentials> credentials =
@@ -291,35 +298,40 @@ public final class ConfigLoader {
         return new LakeConfig(
                 endpoint,
                 root,
-                s.nonEmptyString("lake.region"),
-                s.bool("lake.path-style-access"),
+                s.get(ConfigKeys.LAKE_REGION),
+                s.get(ConfigKeys.LAKE_PATH_STYLE_ACCESS),
                 credentials,
-                Path.of(s.nonEmptyString("lake.embedded.data-dir")),
-                s.intBetween("lake.embedded.port", 0, 65535));
+                Path.of(s.get(ConfigKeys.LAKE_EMBEDDED_DATA_DIR)),
+                s.get(ConfigKeys.LAKE_EMBEDDED_PORT));
     }
 
     private static URI root(Settings s, boolean embedded) {
-        String raw = s.nonEmptyString("lake.root");
+        String raw = s.get(ConfigKeys.LAKE_ROOT);
         String normalized = raw.endsWith("/") ? raw : raw + "/";
         URI root;
         try {
             root = new URI(normalized);
         } catch (URISyntaxException e) {
-            throw s.invalid("lake.root", "a URI such as s3a://bucket/prefix/", raw);
+            throw s.invalid(ConfigKeys.LAKE_ROOT, "a URI such as s3a://bucket/prefix/", raw);
         }
         if (root.getScheme() == null || !ROOT_SCHEMES.contains(root.getScheme())) {
-            throw s.invalid("lake.root", "a URI with one of the schemes " + new java.util.TreeSet<>(ROOT_SCHEMES), raw);
+            throw s.invalid(
+                    ConfigKeys.LAKE_ROOT,
+                    "a URI with one of the schemes " + new java.util.TreeSet<>(ROOT_SCHEMES),
+                    raw);
         }
         if (embedded && !root.getScheme().equals("s3a")) {
             throw TransferlakeException.cannot(
                     "load config",
-                    "lake.root " + raw + " is not an s3a:// URI but lake.endpoint is embedded",
-                    "Use an s3a://bucket/prefix/ root with the embedded lake, or set lake.endpoint to aws or your S3 URL.");
+                    ConfigKeys.LAKE_ROOT + " " + raw + " is not an s3a:// URI but " + ConfigKeys.LAKE_ENDPOINT
+                            + " is embedded",
+                    "Use an s3a://bucket/prefix/ root with the embedded lake, or set " + ConfigKeys.LAKE_ENDPOINT
+                            + " to aws or your S3 URL.");
         }
         if (root.getScheme().equals("s3a")
                 && (root.getAuthority() == null || !root.getAuthority().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"))) {
             throw s.invalid(
-                    "lake.root",
+                    ConfigKeys.LAKE_ROOT,
                     "s3a://<bucket>/<prefix>/ with a valid bucket name (3-63 lower-case letters, digits, '.', '-')",
                     raw);
         }

@@ -2,9 +2,18 @@ package org.transferlake.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 
-/** Typed reads of the merged config; every failure names the key and a valid example. */
+/**
+ * Typed reads of a merged config, through {@link ConfigKey}s (after Iceberg's {@code
+ * SparkConfParser}); every failure names the key, what it must be, and its default.
+ */
 final class Settings {
+    static final String DEFAULTS_RESOURCE = "org/transferlake/config/default.conf";
+
+    private static Settings builtIn;
+
     private final Config config;
     private final Config defaults;
 
@@ -13,8 +22,31 @@ final class Settings {
         this.defaults = defaults;
     }
 
+    /** The built-in defaults, {@code conf/default.conf} as packaged in the jar. */
+    static synchronized Settings builtIn() {
+        if (builtIn == null) {
+            Config defaults = ConfigFactory.parseResources(
+                            Settings.class.getClassLoader(),
+                            DEFAULTS_RESOURCE,
+                            ConfigParseOptions.defaults().setAllowMissing(false))
+                    .resolve();
+            builtIn = new Settings(defaults, defaults);
+        }
+        return builtIn;
+    }
+
     Config config() {
         return config;
+    }
+
+    /** The key's value, read and checked. */
+    <T> T get(ConfigKey<T> key) {
+        return key.read(this);
+    }
+
+    /** The value as written, for messages. */
+    Object raw(ConfigKey<?> key) {
+        return config.getValue(key.name()).unwrapped();
     }
 
     String string(String key) {
@@ -135,7 +167,11 @@ final class Settings {
     }
 
     /** {@code Cannot load config: <key> must be <expectation>, got <value>. Set it ... --conf key=<default>.} */
-    TransferlakeException invalid(String key, String expectation, Object actual) {
+    TransferlakeException invalid(ConfigKey<?> key, String expectation, Object actual) {
+        return invalid(key.name(), expectation, actual);
+    }
+
+    private TransferlakeException invalid(String key, String expectation, Object actual) {
         String shown = actual instanceof String ? "'" + actual + "'" : String.valueOf(actual);
         return TransferlakeException.cannot(
                 "load config",

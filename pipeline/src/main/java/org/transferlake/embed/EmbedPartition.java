@@ -15,6 +15,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.config.BackboneSpec;
+import org.transferlake.config.ConfigLoader;
 import org.transferlake.config.DeviceMode;
 import org.transferlake.image.ImageDecoder;
 import org.transferlake.image.ImageRejectedException;
@@ -61,15 +62,15 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         Backbone backbone = ExecutorModels.acquire(
                 spec,
                 backboneId,
-                EmbeddingTransformer.resolveCacheDir(cacheDir),
+                ConfigLoader.modelCacheDir(cacheDir),
                 () -> SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()),
                 chosen);
-        Backbone.Embedder embedder = backbone.newEmbedder();
+        Backbone.Embedder embedder = backbone.newEmbedder(batchSize);
         TaskContext task = TaskContext.get();
         if (task != null) {
             task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> embedder.close());
         }
-        return new Batches(rows, backbone, embedder);
+        return new Batches(rows, embedder);
     }
 
     private static List<String> assignedGpus() {
@@ -84,17 +85,13 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
     /** Pulls {@code batchSize} rows at a time, so a partition never sits in memory whole. */
     private final class Batches implements Iterator<Row> {
         private final Iterator<Row> rows;
-        private final Backbone backbone;
         private final Backbone.Embedder embedder;
-        private final float[] inputs;
         private final List<Row> ready = new ArrayList<>();
         private int next;
 
-        Batches(Iterator<Row> rows, Backbone backbone, Backbone.Embedder embedder) {
+        Batches(Iterator<Row> rows, Backbone.Embedder embedder) {
             this.rows = rows;
-            this.backbone = backbone;
             this.embedder = embedder;
-            this.inputs = new float[batchSize * backbone.imageSize()];
         }
 
         @Override
@@ -122,7 +119,6 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
             List<Row> batch = new ArrayList<>(batchSize);
             List<Object[]> results = new ArrayList<>(batchSize);
             int[] slotOf = new int[batchSize];
-            int decoded = 0;
             while (batch.size() < batchSize && rows.hasNext()) {
                 Row row = rows.next();
                 Object[] result = new Object[5];
@@ -130,8 +126,8 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
                     RgbImage image = ImageDecoder.decode((byte[]) row.get(inputIndex), maxPixels);
                     result[1] = image.width();
                     result[2] = image.height();
-                    backbone.prepare(image, inputs, decoded);
-                    slotOf[batch.size()] = decoded++;
+                    slotOf[batch.size()] = embedder.size();
+                    embedder.add(image);
                 } catch (ImageRejectedException e) {
                     result[3] = e.reason().name();
                     result[4] = e.getMessage();
@@ -140,7 +136,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
                 batch.add(row);
                 results.add(result);
             }
-            float[][] embeddings = decoded > 0 ? embedder.embed(inputs, decoded) : new float[0][];
+            float[][] embeddings = embedder.flush();
             for (int i = 0; i < batch.size(); i++) {
                 Object[] result = results.get(i);
                 if (slotOf[i] >= 0) {

@@ -1,6 +1,5 @@
 package org.transferlake.embed;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.ml.Transformer;
@@ -23,6 +22,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.transferlake.config.BackboneSpec;
+import org.transferlake.config.ConfigKeys;
+import org.transferlake.config.ConfigLoader;
 import org.transferlake.config.DeviceMode;
 import org.transferlake.config.EmbedConfig;
 import org.transferlake.config.Pooling;
@@ -105,24 +106,32 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
         setDefault(heightCol, "height");
         setDefault(errorCol, "error");
         setDefault(errorMessageCol, "error_message");
-        setDefault(backboneName, "mobilenet_v2");
-        setDefault(backboneUri, "bundled:mobilenet_v2");
+        // The defaults are the configuration's (conf/default.conf), never restated here.
+        BackboneSpec backbone = ConfigLoader.defaults().backbone();
+        EmbedConfig embed = ConfigLoader.defaults().embed();
+        setDefault(backboneName, backbone.name());
+        setDefault(backboneUri, backbone.uri());
         setDefault(backboneId, "");
-        setDefault(inputHeight, 224);
-        setDefault(inputWidth, 224);
-        setDefault(preprocessing, "unit");
-        setDefault(signature, "serving_default");
-        setDefault(inputTensor, "");
-        setDefault(outputTensor, "");
-        setDefault(pooling, "none");
-        setDefault(modelCacheDir, "");
-        setDefault(batchSize, 8);
-        setDefault(device, "auto");
-        setDefault(maxPixels, 50_000_000L);
+        setDefault(inputHeight, backbone.inputHeight());
+        setDefault(inputWidth, backbone.inputWidth());
+        setDefault(preprocessing, lower(backbone.preprocessing()));
+        setDefault(signature, backbone.signature());
+        setDefault(inputTensor, backbone.inputName());
+        setDefault(outputTensor, backbone.outputName());
+        setDefault(pooling, lower(backbone.pooling()));
+        setDefault(modelCacheDir, ConfigKeys.BACKBONE_CACHE_DIR.defaultValue());
+        setDefault(batchSize, embed.batchSize());
+        setDefault(device, lower(embed.device()));
+        setDefault(maxPixels, embed.maxPixels());
     }
 
     private static String[] names(Enum<?>[] values) {
-        return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        return Arrays.stream(values).map(EmbeddingTransformer::lower).toArray(String[]::new);
+    }
+
+    /** How the configuration writes an enum's constant. */
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     /** Configures the backbone from a spec; {@code id} is its {@code name@sha256:…} (may be empty). */
@@ -132,18 +141,18 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
         set(backboneId, id);
         set(inputHeight, spec.inputHeight());
         set(inputWidth, spec.inputWidth());
-        set(preprocessing, spec.preprocessing().name().toLowerCase(Locale.ROOT));
+        set(preprocessing, lower(spec.preprocessing()));
         set(signature, spec.signature());
         set(inputTensor, spec.inputName());
         set(outputTensor, spec.outputName());
-        set(pooling, spec.pooling().name().toLowerCase(Locale.ROOT));
+        set(pooling, lower(spec.pooling()));
         return this;
     }
 
     /** Batch size, device and pixel limit from the embed config. */
     public EmbeddingTransformer setEmbedConfig(EmbedConfig config) {
         set(batchSize, config.batchSize());
-        set(device, config.device().name().toLowerCase(Locale.ROOT));
+        set(device, lower(config.device()));
         set(maxPixels, config.maxPixels());
         return this;
     }
@@ -320,7 +329,8 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
         String id = $(backboneId);
         String cacheDir = $(modelCacheDir);
         if (id.isEmpty()) {
-            id = ExecutorModels.resolveOnDriver(dataset.sparkSession().sparkContext(), spec, resolveCacheDir(cacheDir));
+            id = ExecutorModels.resolveOnDriver(
+                    dataset.sparkSession().sparkContext(), spec, ConfigLoader.modelCacheDir(cacheDir));
         }
         EmbedPartition partition = new EmbedPartition(
                 spec,
@@ -332,13 +342,6 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
                 Arrays.asList(dataset.schema().fieldNames()).indexOf($(inputCol)),
                 progress);
         return dataset.toDF().mapPartitions(partition, Encoders.row(outputSchema));
-    }
-
-    /** The configured cache directory, or {@code <java.io.tmpdir>/transferlake-models} on this machine. */
-    static Path resolveCacheDir(String configured) {
-        return configured.isEmpty()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "transferlake-models")
-                : Path.of(configured);
     }
 
     @Override

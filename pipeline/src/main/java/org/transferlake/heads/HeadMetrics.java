@@ -77,13 +77,4 @@ public record HeadMetrics(
                 recall,
                 support);
     }
-
-    /** Per-class rows for the heads table: label, precision, recall, support. */
-    public List<Object[]> perClass() {
-        List<Object[]> out = new ArrayList<>();
-        for (int c = 0; c < labels.size(); c++) {
-            out.add(new Object[] {labels.get(c), precision[c], recall[c], support[c]});
-        }
-        return out;
-    }
 }

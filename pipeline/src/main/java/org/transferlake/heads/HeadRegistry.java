@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.transferlake.config.TransferlakeException;
 import org.transferlake.lake.LakeTable;
@@ -38,41 +37,33 @@ public final class HeadRegistry {
         return tables.read(LakeTable.HEADS).orderBy(col("created_at").desc());
     }
 
-    public Optional<Row> find(String headId) {
-        List<Row> rows = tables.read(LakeTable.HEADS)
-                .where(col("head_id").equalTo(headId))
-                .collectAsList();
-        return rows.stream().findFirst();
+    public Optional<HeadRecord> find(String headId) {
+        return first(tables.read(LakeTable.HEADS).where(col("head_id").equalTo(headId)));
     }
 
-    public Optional<Row> champion(String backboneId) {
-        return tables
-                .read(LakeTable.HEADS)
-                .where(col("backbone_id").equalTo(backboneId).and(col("status").equalTo(CHAMPION)))
-                .collectAsList()
-                .stream()
-                .findFirst();
+    public Optional<HeadRecord> champion(String backboneId) {
+        return first(tables.read(LakeTable.HEADS)
+                .where(col("backbone_id").equalTo(backboneId).and(col("status").equalTo(CHAMPION))));
     }
 
     /** Records a newly trained head as a candidate. */
-    public void register(Row head) {
-        tables.upsert(LakeTable.HEADS, spark.createDataFrame(List.of(head), LakeTable.HEADS.schema()), Map.of());
+    public void register(HeadRecord head) {
+        tables.upsert(LakeTable.HEADS, HeadRecord.frame(spark, List.of(head)), Map.of());
     }
 
     /** Makes {@code headId} the champion of its backbone; the previous champion is retired. One commit. */
     public void promote(String headId) {
-        Row head = find(headId)
+        HeadRecord head = find(headId)
                 .orElseThrow(() -> TransferlakeException.cannot(
                         "promote head " + headId,
                         "there is no such head",
                         "List the heads with 'transferlake heads list'."));
-        String backboneId = head.getAs("backbone_id");
-        List<Row> changes = new ArrayList<>();
-        champion(backboneId)
-                .filter(current -> !current.getAs("head_id").equals(headId))
-                .ifPresent(current -> changes.add(withStatus(current, RETIRED, current.getAs("promoted_at"))));
-        changes.add(withStatus(head, CHAMPION, Timestamp.from(Instant.now())));
-        tables.upsert(LakeTable.HEADS, spark.createDataFrame(changes, LakeTable.HEADS.schema()), Map.of());
+        List<HeadRecord> changes = new ArrayList<>();
+        champion(head.backboneId())
+                .filter(current -> !current.headId().equals(headId))
+                .ifPresent(current -> changes.add(current.withStatus(RETIRED, current.promotedAt())));
+        changes.add(head.withStatus(CHAMPION, Timestamp.from(Instant.now())));
+        tables.upsert(LakeTable.HEADS, HeadRecord.frame(spark, changes), Map.of());
     }
 
     /**
@@ -81,44 +72,34 @@ public final class HeadRegistry {
      * @return the head that is champion again
      */
     public String rollback(String backboneId) {
-        Row current = champion(backboneId)
+        HeadRecord current = champion(backboneId)
                 .orElseThrow(() -> TransferlakeException.cannot(
                         "roll back the champion of " + backboneId,
                         "there is no champion",
                         "Train and promote a head first."));
-        Row previous = tables
-                .read(LakeTable.HEADS)
-                .where(col("backbone_id")
-                        .equalTo(backboneId)
-                        .and(col("status").equalTo(RETIRED))
-                        .and(col("promoted_at").isNotNull()))
-                .orderBy(col("promoted_at").desc())
-                .limit(1)
-                .collectAsList()
-                .stream()
-                .findFirst()
+        HeadRecord previous = first(tables.read(LakeTable.HEADS)
+                        .where(col("backbone_id")
+                                .equalTo(backboneId)
+                                .and(col("status").equalTo(RETIRED))
+                                .and(col("promoted_at").isNotNull()))
+                        .orderBy(col("promoted_at").desc())
+                        .limit(1))
                 .orElseThrow(() -> TransferlakeException.cannot(
                         "roll back the champion of " + backboneId,
-                        "no earlier champion exists (" + current.getAs("head_id") + " is the first)",
+                        "no earlier champion exists (" + current.headId() + " is the first)",
                         "Promote another head by id instead."));
         tables.upsert(
                 LakeTable.HEADS,
-                spark.createDataFrame(
+                HeadRecord.frame(
+                        spark,
                         List.of(
-                                withStatus(current, RETIRED, null),
-                                withStatus(previous, CHAMPION, Timestamp.from(Instant.now()))),
-                        LakeTable.HEADS.schema()),
+                                current.withStatus(RETIRED, null),
+                                previous.withStatus(CHAMPION, Timestamp.from(Instant.now())))),
                 Map.of());
-        return previous.getAs("head_id");
+        return previous.headId();
     }
 
-    private static Row withStatus(Row head, String status, Timestamp promotedAt) {
-        Object[] values = new Object[head.length()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = head.get(i);
-        }
-        values[head.fieldIndex("status")] = status;
-        values[head.fieldIndex("promoted_at")] = promotedAt;
-        return RowFactory.create(values);
+    private static Optional<HeadRecord> first(Dataset<Row> heads) {
+        return heads.limit(1).collectAsList().stream().findFirst().map(HeadRecord::fromRow);
     }
 }

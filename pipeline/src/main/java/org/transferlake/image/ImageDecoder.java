@@ -30,7 +30,7 @@ public final class ImageDecoder {
      */
     public static RgbImage decode(byte[] bytes, long maxPixels) throws ImageRejectedException {
         if (bytes == null || bytes.length == 0) {
-            throw new ImageRejectedException(RejectReason.EMPTY, "the file is empty");
+            throw ImageRejectedException.emptyFile();
         }
         try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);

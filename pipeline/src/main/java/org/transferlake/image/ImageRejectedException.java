@@ -10,6 +10,11 @@ public final class ImageRejectedException extends Exception {
         this.reason = reason;
     }
 
+    /** A file of zero bytes. Spark's file sources skip those, so the extract quarantines them from the listing too. */
+    public static ImageRejectedException emptyFile() {
+        return new ImageRejectedException(RejectReason.EMPTY, "the file is empty");
+    }
+
     public RejectReason reason() {
         return reason;
     }

@@ -117,11 +117,13 @@ public final class Tables {
 
     private DeltaMergeBuilder merge(LakeTable table, Dataset<Row> source, Map<String, String> partitionFilter) {
         ensure(table);
-        String condition =
-                table.keys().stream().map(key -> "t." + key + " = s." + key).collect(Collectors.joining(" AND "));
+        // Columns, not SQL text: a value is a literal whatever quotes or backslashes it holds.
+        Column condition = functions.lit(true);
+        for (String key : table.keys()) {
+            condition = condition.and(functions.col("t." + key).equalTo(functions.col("s." + key)));
+        }
         for (Map.Entry<String, String> filter : partitionFilter.entrySet()) {
-            condition +=
-                    " AND t." + filter.getKey() + " = '" + filter.getValue().replace("'", "''") + "'";
+            condition = condition.and(functions.col("t." + filter.getKey()).equalTo(functions.lit(filter.getValue())));
         }
         return DeltaTable.forPath(spark, table.location(root).toString())
                 .as("t")

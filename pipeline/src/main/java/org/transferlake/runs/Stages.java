@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 final class Stages {
     private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
 
+    /** The local property that {@link SparkContext#setJobDescription} sets. */
+    static final String JOB_DESCRIPTION = "spark.job.description";
+
     private final SparkContext spark;
     private final String job;
     private final int total;
@@ -27,6 +30,8 @@ final class Stages {
     <T> T run(String name, Supplier<T> step) {
         current++;
         String description = job + " [" + current + "/" + total + "] " + name;
+        // Restored afterwards, so a caller's own description (a notebook, a nightly wrapper) survives the step.
+        String previous = spark.getLocalProperty(JOB_DESCRIPTION);
         spark.setJobDescription(description);
         LOG.info(description);
         long start = System.nanoTime();
@@ -34,7 +39,7 @@ final class Stages {
             return step.get();
         } finally {
             seconds.put(name, (System.nanoTime() - start) / 1e9);
-            spark.setJobDescription(null);
+            spark.setJobDescription(previous);
         }
     }
 

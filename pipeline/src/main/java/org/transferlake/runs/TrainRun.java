@@ -2,8 +2,6 @@ package org.transferlake.runs;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,13 +10,13 @@ import java.util.OptionalDouble;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.transferlake.backbone.Backbone;
+import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.config.TransferlakeException;
 import org.transferlake.heads.HeadMetrics;
+import org.transferlake.heads.HeadRecord;
 import org.transferlake.heads.HeadRegistry;
 import org.transferlake.heads.HeadTrainer;
 import org.transferlake.heads.Promotion;
@@ -66,22 +64,40 @@ public final class TrainRun {
             Map<String, Long> counts) {
         String backboneId = stages.run(
                 "resolve backbone",
-                () -> Backbone.resolveId(
-                        config.backbone(),
-                        config.modelCacheDir(),
-                        spark.sparkContext().hadoopConfiguration()));
+                () -> new ModelStore(
+                                config.modelCacheDir(), spark.sparkContext().hadoopConfiguration())
+                        .identify(config.backbone()));
         Dataset<Row> labeled = tables.read(LakeTable.FEATURES)
                 .where(col("backbone_id").equalTo(backboneId).and(col("label").isNotNull()))
                 .select("path", "label", "split", "embedding", "dim")
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        HeadTrainer.Split split = stages.run("split and check labels", () -> {
-            HeadTrainer.Split s = HeadTrainer.split(labeled, config.heads());
-            HeadTrainer.validate(s, config.heads(), backboneId);
-            return new HeadTrainer.Split(
-                    s.train().persist(StorageLevel.MEMORY_AND_DISK()),
-                    s.test().persist(StorageLevel.MEMORY_AND_DISK()),
-                    s.strategy());
-        });
+        List<Dataset<Row>> persisted = new ArrayList<>(List.of(labeled));
+        try {
+            HeadTrainer.Split split = stages.run("split and check labels", () -> {
+                HeadTrainer.Split s = HeadTrainer.split(labeled, config.heads());
+                HeadTrainer.validate(s, config.heads(), backboneId);
+                HeadTrainer.Split kept = new HeadTrainer.Split(
+                        s.train().persist(StorageLevel.MEMORY_AND_DISK()),
+                        s.test().persist(StorageLevel.MEMORY_AND_DISK()),
+                        s.strategy());
+                persisted.addAll(List.of(kept.train(), kept.test()));
+                return kept;
+            });
+            return trainAndPromote(spark, config, runId, tables, stages, counts, backboneId, split);
+        } finally {
+            persisted.forEach(Dataset::unpersist);
+        }
+    }
+
+    private static Result trainAndPromote(
+            SparkSession spark,
+            PipelineConfig config,
+            String runId,
+            Tables tables,
+            Stages stages,
+            Map<String, Long> counts,
+            String backboneId,
+            HeadTrainer.Split split) {
         long trainRows = split.train().count();
         long testRows = split.test().count();
         counts.put("train_rows", trainRows);
@@ -105,7 +121,7 @@ public final class TrainRun {
                             "Check that lake.root is writable.",
                             e);
                 }
-                registry.register(row(headId, backboneId, head, trainRows, testRows, modelUri, runId));
+                registry.register(HeadRecord.candidate(headId, backboneId, head, trainRows, testRows, modelUri, runId));
                 return new TrainedHead(headId, algorithm, head.metrics(), modelUri);
             }));
         }
@@ -116,7 +132,7 @@ public final class TrainRun {
                 .orElseThrow();
         return stages.run("compare with the champion", () -> {
             OptionalDouble championAccuracy = registry.champion(backboneId)
-                    .map(champion -> PipelineModel.load(champion.getAs("model_uri")))
+                    .map(champion -> PipelineModel.load(champion.modelUri()))
                     .map(model ->
                             OptionalDouble.of(HeadMetrics.of(model.transform(split.test()), HeadTrainer.labels(model))
                                     .accuracy()))
@@ -126,10 +142,8 @@ public final class TrainRun {
             if (decision != Promotion.Decision.KEEP_CHAMPION) {
                 registry.promote(best.headId());
             }
-            String championId = registry.champion(backboneId)
-                    .map(row -> row.<String>getAs("head_id"))
-                    .orElseThrow();
-            labeled.unpersist();
+            String championId =
+                    registry.champion(backboneId).map(HeadRecord::headId).orElseThrow();
             return new Result(
                     runId,
                     backboneId,
@@ -141,39 +155,5 @@ public final class TrainRun {
                     championId,
                     championAccuracy);
         });
-    }
-
-    private static Row row(
-            String headId,
-            String backboneId,
-            HeadTrainer.Trained head,
-            long trainRows,
-            long testRows,
-            String modelUri,
-            String runId) {
-        HeadMetrics m = head.metrics();
-        List<Row> perClass = m.perClass().stream().map(RowFactory::create).toList();
-        List<List<Long>> confusion = new ArrayList<>();
-        for (long[] line : m.confusion()) {
-            confusion.add(java.util.Arrays.stream(line).boxed().toList());
-        }
-        return RowFactory.create(
-                headId,
-                backboneId,
-                head.algorithm(),
-                head.params(),
-                trainRows,
-                testRows,
-                m.accuracy(),
-                m.macroF1(),
-                m.logLoss(),
-                perClass,
-                m.labels(),
-                confusion,
-                modelUri,
-                HeadRegistry.CANDIDATE,
-                Timestamp.from(Instant.now()),
-                null,
-                runId);
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.LongFunction;
+import java.util.function.LongConsumer;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -55,7 +55,7 @@ public final class DemoData {
      * {@code testPerClass} from the test split, each drawn by a seeded shuffle. Without the Debian
      * package both come from the bundled 10k split, disjoint.
      */
-    public static List<DemoImage> plan(FashionMnist.Dataset data, DemoConfig config) {
+    public static List<DemoImage> sample(FashionMnist.Dataset data, DemoConfig config) {
         Random random = new Random(config.seed());
         List<DemoImage> plan = new ArrayList<>();
         for (int label = 0; label < FashionMnist.CLASS_NAMES.size(); label++) {
@@ -107,26 +107,33 @@ public final class DemoData {
         return indices;
     }
 
-    /**
-     * Writes the planned images that are not yet under {@code root}.
-     *
-     * @param progressFor the progress line for a given number of images to write
-     */
-    public static Result write(DemoConfig config, FileSystem fs, URI root, LongFunction<Progress> progressFor) {
+    /** The sample to write and which of its images are not under the root yet. */
+    public record Plan(List<DemoImage> sample, List<DemoImage> missing, boolean fromPackage) {}
+
+    /** The seeded sample of {@code config}, checked against what is already under {@code root}. */
+    public static Plan plan(DemoConfig config, FileSystem fs, URI root) {
         FashionMnist.Dataset data = FashionMnist.load(config.datasetDir());
-        List<DemoImage> plan = plan(data, config);
+        List<DemoImage> sample = sample(data, config);
         Set<String> present = listRelativePaths(fs, root, IMAGES_PREFIX);
-        List<DemoImage> missing = plan.stream()
+        List<DemoImage> missing = sample.stream()
                 .filter(image -> !present.contains(image.relativePath()))
                 .toList();
-        Progress progress = progressFor.apply(missing.size());
+        return new Plan(sample, missing, data.fromPackage());
+    }
+
+    /**
+     * Writes the plan's missing images under {@code root}.
+     *
+     * @param written told of each image once it is written (from several threads)
+     */
+    public static Result write(Plan plan, FileSystem fs, URI root, LongConsumer written) {
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         try {
             List<Future<?>> pending = new ArrayList<>();
-            for (DemoImage image : missing) {
+            for (DemoImage image : plan.missing()) {
                 pending.add(writers.submit(() -> {
                     writeObject(fs, new Path(root.resolve(image.relativePath())), png(image));
-                    progress.advance(1);
+                    written.accept(1);
                     return null;
                 }));
             }
@@ -145,9 +152,10 @@ public final class DemoData {
             throw new IllegalStateException("Interrupted while writing demo data", e);
         } finally {
             writers.shutdownNow();
-            progress.finish();
         }
-        return new Result(plan.size(), missing.size(), plan.size() - missing.size(), data.fromPackage());
+        int planned = plan.sample().size();
+        int missing = plan.missing().size();
+        return new Result(planned, missing, planned - missing, plan.fromPackage());
     }
 
     /** Object counts under the demo prefix: split → class → count. */

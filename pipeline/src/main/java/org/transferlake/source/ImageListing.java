@@ -1,5 +1,8 @@
 package org.transferlake.source;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sha2;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -86,6 +89,17 @@ public final class ImageListing {
     /** {@code path, content} of the given files or directories. */
     public static Dataset<Row> readContent(SparkSession spark, List<String> paths, List<String> extensions) {
         return load(spark, paths, extensions).select("path", "content");
+    }
+
+    /**
+     * The {@code listed} rows with their bytes ({@code content}) and {@code content_sha256}, read
+     * from {@code paths} (files, or roots that hold them all).
+     */
+    public static Dataset<Row> readHashed(
+            SparkSession spark, List<String> paths, List<String> extensions, Dataset<Row> listed) {
+        return readContent(spark, paths, extensions)
+                .join(listed, "path")
+                .withColumn("content_sha256", sha2(col("content"), 256));
     }
 
     private static Dataset<Row> load(SparkSession spark, List<String> paths, List<String> extensions) {

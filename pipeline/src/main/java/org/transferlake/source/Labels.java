@@ -42,7 +42,7 @@ public final class Labels {
             labels = location.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
                     ? spark.read().option("header", "true").csv(location)
                     : spark.read().format("delta").load(location);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes but thrown unchecked
             throw TransferlakeException.cannot(
                     "read labels",
                     location + " is not a readable CSV file or Delta table (" + e.getMessage() + ")",

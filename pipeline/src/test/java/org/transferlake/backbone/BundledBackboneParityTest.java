@@ -56,7 +56,7 @@ class BundledBackboneParityTest {
         }
 
         float[][] actual;
-        try (Backbone.Embedder embedder = backbone.newEmbedder()) {
+        try (Backbone.Embedder embedder = backbone.newEmbedder(1)) {
             actual = embedder.embed(batch, lines.size());
         }
 
@@ -81,7 +81,7 @@ class BundledBackboneParityTest {
         for (int i = 0; i < 4; i++) {
             System.arraycopy(one, 0, four, i * one.length, one.length);
         }
-        try (Backbone.Embedder embedder = backbone.newEmbedder()) {
+        try (Backbone.Embedder embedder = backbone.newEmbedder(1)) {
             float[] single = embedder.embed(one, 1)[0];
             float[][] batched = embedder.embed(four, 4);
             for (float[] row : batched) {

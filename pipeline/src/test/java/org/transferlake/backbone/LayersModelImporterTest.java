@@ -134,7 +134,7 @@ class LayersModelImporterTest {
 
     static float[][] embed(BackboneSpec spec, ModelStore store, float[] images, int count) {
         try (Backbone backbone = Backbone.load(spec, store.localize(spec), Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder()) {
+                Backbone.Embedder embedder = backbone.newEmbedder(1)) {
             return embedder.embed(images, count);
         }
     }

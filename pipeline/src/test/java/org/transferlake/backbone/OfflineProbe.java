@@ -25,7 +25,7 @@ public final class OfflineProbe {
         BackboneSpec spec = ConfigLoader.defaults().backbone();
         ModelStore store = new ModelStore(Path.of(args[0]), new Configuration());
         try (Backbone backbone = Backbone.load(spec, store.localize(spec), Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder()) {
+                Backbone.Embedder embedder = backbone.newEmbedder(1)) {
             float[][] out = embedder.embed(new float[2 * backbone.imageSize()], 2);
             System.out.println("embedded " + out.length + " images of dimension " + out[0].length);
         }

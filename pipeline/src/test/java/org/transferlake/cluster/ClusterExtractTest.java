@@ -15,17 +15,15 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.transferlake.bench.ExecutorProbe;
 import org.transferlake.config.ConfigLoader;
-import org.transferlake.config.DemoConfig;
 import org.transferlake.config.DeviceMode;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.embed.DeviceChoice;
 import org.transferlake.embed.ExecutorModels;
 import org.transferlake.lake.Lake;
-import org.transferlake.runs.ExecutorProbe;
 import org.transferlake.runs.ExtractRun;
-import org.transferlake.source.DemoData;
-import org.transferlake.source.Progress;
+import org.transferlake.testing.DemoImages;
 
 /**
  * Executors in separate JVMs ({@code local-cluster[2,1,…]}), each with a faked GPU from a
@@ -127,11 +125,7 @@ class ClusterExtractTest {
     }
 
     private static void writeDemoImages(Lake lake) {
-        DemoData.write(
-                new DemoConfig(Path.of("/nonexistent"), 2, 1, 11),
-                lake.fileSystem(),
-                lake.root(),
-                missing -> Progress.silent());
+        DemoImages.write(lake.fileSystem(), lake.root(), 2, 1, 11);
     }
 
     /** Embeddings by path relative to the root. */

@@ -75,7 +75,7 @@ class EmbeddingTransformerTest {
         BackboneSpec spec = ConfigLoader.defaults().backbone();
         ModelStore store = new ModelStore(Path.of("target/model-cache"), new Configuration());
         try (Backbone backbone = Backbone.load(spec, store.localize(spec), Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder()) {
+                Backbone.Embedder embedder = backbone.newEmbedder(1)) {
             for (Row row : out) {
                 String path = row.getAs("path");
                 if (path.startsWith("good-")) {

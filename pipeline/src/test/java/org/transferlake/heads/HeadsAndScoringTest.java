@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.transferlake.backbone.Backbone;
+import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.ConfigLoader;
 import org.transferlake.config.HeadsConfig;
 import org.transferlake.config.PipelineConfig;
@@ -31,6 +31,8 @@ import org.transferlake.lake.LakeTable;
 import org.transferlake.lake.Tables;
 import org.transferlake.runs.ScoreRun;
 import org.transferlake.runs.TrainRun;
+import org.transferlake.score.PredictionExport;
+import org.transferlake.score.Predictions;
 import org.transferlake.testing.SharedLake;
 
 /**
@@ -66,8 +68,8 @@ class HeadsAndScoringTest {
                         "heads.mlp.max-iter", "100",
                         "heads.logistic-regression.reg-params", "[0.0, 0.01]"),
                 Map.of());
-        backboneId = Backbone.resolveId(
-                config.backbone(), config.modelCacheDir(), spark.sparkContext().hadoopConfiguration());
+        backboneId = new ModelStore(config.modelCacheDir(), spark.sparkContext().hadoopConfiguration())
+                .identify(config.backbone());
         tables = new Tables(spark, root);
         tables.upsert(LakeTable.FEATURES, features(0, 30, 10), Map.of());
     }
@@ -133,15 +135,28 @@ class HeadsAndScoringTest {
     @Test
     @Order(2)
     void aSavedHeadLoadsBackAndPredictsTheSame() throws Exception {
-        Row head = new HeadRegistry(spark, tables).find(firstChampion).orElseThrow();
-        PipelineModel model = PipelineModel.load(head.getAs("model_uri"));
+        HeadRecord head = new HeadRegistry(spark, tables).find(firstChampion).orElseThrow();
+        assertThat(head.status()).isEqualTo(HeadRegistry.CHAMPION);
+        assertThat(head.backboneId()).isEqualTo(backboneId);
+        assertThat(List.of(head.trainRows(), head.testRows())).containsExactly(90L, 30L);
+        assertThat(head.labels()).isEqualTo(CLASSES);
+        assertThat(head.confusion())
+                .as("read back from the table")
+                .containsExactly(List.of(10L, 0L, 0L), List.of(0L, 10L, 0L), List.of(0L, 0L, 10L));
+        assertThat(head.perClass())
+                .containsExactly(
+                        new HeadRecord.ClassMetrics("circle", 1.0, 1.0, 10),
+                        new HeadRecord.ClassMetrics("square", 1.0, 1.0, 10),
+                        new HeadRecord.ClassMetrics("star", 1.0, 1.0, 10));
+        assertThat(head.promotedAt()).isNotNull();
+        PipelineModel model = PipelineModel.load(head.modelUri());
         Dataset<Row> sample = features(500, 0, 5);
-        List<Row> before = ScoreRun.predict(model, sample, 2)
+        List<Row> before = Predictions.predict(model, sample, 2)
                 .orderBy("path")
                 .select("path", "label", "probability")
                 .collectAsList();
         model.write().overwrite().save(dir.resolve("copy").toString());
-        List<Row> after = ScoreRun.predict(
+        List<Row> after = Predictions.predict(
                         PipelineModel.load(dir.resolve("copy").toString()), sample, 2)
                 .orderBy("path")
                 .select("path", "label", "probability")
@@ -167,7 +182,7 @@ class HeadsAndScoringTest {
                 spark,
                 config,
                 Optional.empty(),
-                Optional.of(Map.entry(export.toUri().toString(), "csv")));
+                Optional.of(new PredictionExport(export.toUri().toString(), PredictionExport.Format.CSV)));
         assertThat(newOnly.scored()).isEqualTo(6);
         assertThat(count("SELECT count(*) FROM PREDICTIONS")).isEqualTo(126);
         assertThat(count("SELECT count(DISTINCT path) FROM PREDICTIONS")).isEqualTo(126);
@@ -175,11 +190,7 @@ class HeadsAndScoringTest {
                 .isEqualTo(126);
         assertThat(spark.read().option("header", "true").csv(export.toString()).count())
                 .isEqualTo(126);
-        assertThatThrownBy(() -> ScoreRun.run(
-                        spark,
-                        config,
-                        Optional.empty(),
-                        Optional.of(Map.entry(export.toUri().toString(), "xml"))))
+        assertThatThrownBy(() -> PredictionExport.Format.of("xml"))
                 .hasMessage(
                         "Cannot export predictions: format xml is not one of [csv, parquet, json]. Pass --format csv, parquet or json.");
     }
@@ -200,8 +211,7 @@ class HeadsAndScoringTest {
                 .as("old predictions stay")
                 .isEqualTo(2);
         assertThat(registry.rollback(backboneId)).isEqualTo(firstChampion);
-        assertThat(registry.champion(backboneId).orElseThrow().<String>getAs("head_id"))
-                .isEqualTo(firstChampion);
+        assertThat(registry.champion(backboneId).orElseThrow().headId()).isEqualTo(firstChampion);
         assertThat(spark.sql("DESCRIBE HISTORY delta.`" + root + "heads`").count())
                 .as("one commit each")
                 .isEqualTo(versions + 2);

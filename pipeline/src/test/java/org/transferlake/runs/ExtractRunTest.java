@@ -18,11 +18,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.transferlake.config.ConfigLoader;
-import org.transferlake.config.DemoConfig;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.lake.Lake;
-import org.transferlake.source.DemoData;
-import org.transferlake.source.Progress;
+import org.transferlake.testing.DemoImages;
 import org.transferlake.testing.ImageFixtures;
 import org.transferlake.testing.SharedLake;
 
@@ -41,7 +39,7 @@ class ExtractRunTest {
         spark = lake.spark();
         root = SharedLake.freshRoot(ExtractRunTest.class);
         fs = lake.fileSystem();
-        DemoData.write(new DemoConfig(Path.of("/nonexistent"), 2, 1, 7), fs, root, missing -> Progress.silent());
+        DemoImages.write(fs, root, 2, 1, 7);
         write(
                 "images/fashion-mnist/train/bag/broken.png",
                 java.util.Arrays.copyOf(ImageFixtures.fixture("rgb.png"), 50));

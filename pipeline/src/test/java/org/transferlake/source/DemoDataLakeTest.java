@@ -3,12 +3,11 @@ package org.transferlake.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.transferlake.config.DemoConfig;
+import org.transferlake.testing.DemoImages;
 import org.transferlake.testing.SharedLake;
 
 @Tag("spark")
@@ -17,10 +16,9 @@ class DemoDataLakeTest {
     void writesABalancedSampleOnceAndNothingOnTheSecondRun() {
         FileSystem fs = SharedLake.get().fileSystem();
         URI root = SharedLake.freshRoot(getClass());
-        DemoConfig config = new DemoConfig(Path.of("/nonexistent"), 6, 3, 42);
 
-        DemoData.Result first = DemoData.write(config, fs, root, missing -> Progress.silent());
-        DemoData.Result second = DemoData.write(config, fs, root, missing -> Progress.silent());
+        DemoData.Result first = DemoImages.write(fs, root, 6, 3, 42);
+        DemoData.Result second = DemoImages.write(fs, root, 6, 3, 42);
 
         assertThat(first).isEqualTo(new DemoData.Result(90, 90, 0, false));
         assertThat(second).isEqualTo(new DemoData.Result(90, 0, 90, false));
@@ -38,10 +36,9 @@ class DemoDataLakeTest {
     void aLargerSampleAddsOnlyTheMissingImages() {
         FileSystem fs = SharedLake.get().fileSystem();
         URI root = SharedLake.freshRoot(getClass());
-        DemoData.write(new DemoConfig(Path.of("/nonexistent"), 2, 1, 42), fs, root, missing -> Progress.silent());
+        DemoImages.write(fs, root, 2, 1, 42);
 
-        DemoData.Result grown = DemoData.write(
-                new DemoConfig(Path.of("/nonexistent"), 4, 1, 42), fs, root, missing -> Progress.silent());
+        DemoData.Result grown = DemoImages.write(fs, root, 4, 1, 42);
 
         assertThat(grown.planned()).isEqualTo(50);
         assertThat(grown.written())

@@ -41,7 +41,7 @@ class DemoDataPlanTest {
     @Test
     void planIsStratifiedDisjointAndSeeded() {
         DemoConfig config = new DemoConfig(Path.of("/none"), 30, 7, 42);
-        List<DemoData.DemoImage> plan = DemoData.plan(bundledOnly, config);
+        List<DemoData.DemoImage> plan = DemoData.sample(bundledOnly, config);
 
         assertThat(plan).hasSize(10 * (30 + 7));
         Map<String, Long> perSplitAndClass = plan.stream()
@@ -59,10 +59,10 @@ class DemoDataPlanTest {
                 .as("train and test are disjoint")
                 .hasSize(plan.size());
 
-        assertThat(DemoData.plan(bundledOnly, config))
+        assertThat(DemoData.sample(bundledOnly, config))
                 .as("same seed, same images")
                 .isEqualTo(plan);
-        List<Integer> otherSeed = DemoData.plan(bundledOnly, new DemoConfig(Path.of("/none"), 30, 7, 43)).stream()
+        List<Integer> otherSeed = DemoData.sample(bundledOnly, new DemoConfig(Path.of("/none"), 30, 7, 43)).stream()
                 .map(DemoData.DemoImage::index)
                 .toList();
         assertThat(otherSeed)
@@ -71,14 +71,14 @@ class DemoDataPlanTest {
 
     @Test
     void pathsFollowTheImageFolderLayout() {
-        DemoData.DemoImage image = DemoData.plan(bundledOnly, new DemoConfig(Path.of("/none"), 1, 1, 1))
+        DemoData.DemoImage image = DemoData.sample(bundledOnly, new DemoConfig(Path.of("/none"), 1, 1, 1))
                 .get(0);
         assertThat(image.relativePath()).matches("images/fashion-mnist/train/t-shirt_top/\\d+\\.png");
     }
 
     @Test
     void pngsDecodeBackToTheSamePixels() throws Exception {
-        DemoData.DemoImage image = DemoData.plan(bundledOnly, new DemoConfig(Path.of("/none"), 1, 1, 1))
+        DemoData.DemoImage image = DemoData.sample(bundledOnly, new DemoConfig(Path.of("/none"), 1, 1, 1))
                 .get(0);
         java.awt.image.BufferedImage decoded =
                 javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(DemoData.png(image)));
@@ -90,7 +90,7 @@ class DemoDataPlanTest {
     @Test
     void askingMoreThanTheBundledSplitHoldsIsRefused() {
         DemoConfig config = new DemoConfig(Path.of("/none"), 900, 200, 42);
-        assertThatThrownBy(() -> DemoData.plan(bundledOnly, config))
+        assertThatThrownBy(() -> DemoData.sample(bundledOnly, config))
                 .hasMessage(
                         "Cannot write demo data: demo.train-per-class + demo.test-per-class = 1100 exceeds the 1000 images "
                                 + "per class of the bundled test split (no Debian package in /none). Install the Debian package "

@@ -14,7 +14,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,8 +138,6 @@ class LabelsTest {
     }
 
     @Test
-    @Disabled("Bug in Labels.fromTable: it catches RuntimeException, but Spark's AnalysisException extends Exception,"
-            + " so the raw AnalysisException escapes instead of a TransferlakeException")
     void aMissingCsvFileIsReportedWithItsLocation() {
         String missing = dir.resolve("missing.csv").toUri().toString();
 
@@ -153,8 +150,6 @@ class LabelsTest {
     }
 
     @Test
-    @Disabled("Bug in Labels.fromTable: it catches RuntimeException, but Spark's AnalysisException extends Exception,"
-            + " so the raw AnalysisException escapes instead of a TransferlakeException")
     void aDirectoryThatIsNotADeltaTableIsReportedWithItsLocation() throws Exception {
         Files.createDirectories(dir.resolve("not-delta"));
         String location = dir.resolve("not-delta").toUri().toString();

@@ -1,4 +1,4 @@
-package org.transferlake.heads;
+package org.transferlake.bench;
 
 import ai.djl.Device;
 import java.io.PrintWriter;
@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -18,9 +19,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.config.PipelineConfig;
+import org.transferlake.heads.HeadTrainer;
 import org.transferlake.image.RgbImage;
+import org.transferlake.runs.Progress;
 import org.transferlake.source.FashionMnist;
-import org.transferlake.source.Progress;
 
 /**
  * {@code transferlake bench accuracy}: Fashion-MNIST test accuracy of our heads on frozen
@@ -82,8 +84,8 @@ public final class AccuracyBenchmark {
 
         Map<String, float[]> frozen = new LinkedHashMap<>();
         Map<String, float[]> raw = new LinkedHashMap<>();
-        embed(config, data.train(), "train", trainIndices, frozen, raw);
-        embed(config, data.test(), data.fromPackage() ? "test" : "train", testIndices, frozen, raw);
+        embed(spark, config, data.train(), "train", trainIndices, frozen, raw);
+        embed(spark, config, data.test(), data.fromPackage() ? "test" : "train", testIndices, frozen, raw);
 
         List<Cell> cells = new ArrayList<>();
         out.printf("%n%-10s %-20s %10s %10s %8s%n", "labels", "head", "frozen", "raw pixels", "gain");
@@ -133,42 +135,39 @@ public final class AccuracyBenchmark {
 
     /** Embeds with the configured backbone (grey → RGB, resized as the pipeline does) and keeps raw pixels /255. */
     private static void embed(
+            SparkSession spark,
             PipelineConfig config,
             FashionMnist.Split split,
             String name,
             List<Integer> indices,
             Map<String, float[]> frozen,
             Map<String, float[]> raw) {
-        Progress progress = Progress.console("embedding " + name, indices.size(), System.err);
-        try (Backbone backbone = Backbone.open(
-                        config.backbone(),
-                        config.modelCacheDir(),
-                        new org.apache.hadoop.conf.Configuration(),
-                        Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder()) {
-            int batch = config.embed().batchSize();
-            float[] inputs = new float[batch * backbone.imageSize()];
-            for (int start = 0; start < indices.size(); start += batch) {
-                int count = Math.min(batch, indices.size() - start);
-                for (int j = 0; j < count; j++) {
-                    byte[] grey = split.image(indices.get(start + j));
-                    byte[] rgb = new byte[grey.length * 3];
-                    float[] pixels = new float[grey.length];
-                    for (int p = 0; p < grey.length; p++) {
-                        rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = grey[p];
-                        pixels[p] = (grey[p] & 0xFF) / 255f;
+        int batch = config.embed().batchSize();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        try (Backbone backbone = Backbone.open(config.backbone(), config.modelCacheDir(), hadoop, Device.cpu());
+                Backbone.Embedder embedder = backbone.newEmbedder(batch)) {
+            Progress.track("embedding " + name, indices.size(), System.err, done -> {
+                for (int start = 0; start < indices.size(); start += batch) {
+                    List<Integer> chunk = indices.subList(start, Math.min(indices.size(), start + batch));
+                    for (int index : chunk) {
+                        byte[] grey = split.image(index);
+                        byte[] rgb = new byte[grey.length * 3];
+                        float[] pixels = new float[grey.length];
+                        for (int p = 0; p < grey.length; p++) {
+                            rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = grey[p];
+                            pixels[p] = (grey[p] & 0xFF) / 255f;
+                        }
+                        raw.put(key(split, name, index), pixels);
+                        embedder.add(new RgbImage(split.cols(), split.rows(), rgb));
                     }
-                    raw.put(key(split, name, indices.get(start + j)), pixels);
-                    backbone.prepare(new RgbImage(split.cols(), split.rows(), rgb), inputs, j);
+                    float[][] embeddings = embedder.flush();
+                    for (int j = 0; j < chunk.size(); j++) {
+                        frozen.put(key(split, name, chunk.get(j)), embeddings[j]);
+                    }
+                    done.accept(chunk.size());
                 }
-                float[][] embeddings = embedder.embed(inputs, count);
-                for (int j = 0; j < count; j++) {
-                    frozen.put(key(split, name, indices.get(start + j)), embeddings[j]);
-                }
-                progress.advance(count);
-            }
-        } finally {
-            progress.finish();
+                return null;
+            });
         }
     }
 

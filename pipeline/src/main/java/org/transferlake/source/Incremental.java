@@ -1,4 +1,4 @@
-package org.transferlake.lake;
+package org.transferlake.source;
 
 import static org.apache.spark.sql.functions.broadcast;
 
@@ -14,6 +14,7 @@ import scala.collection.Seq;
  * broadcast: one row per image is small next to the images.
  */
 public final class Incremental {
+    private static final Seq<String> PATH = seq(List.of("path"));
     private static final Seq<String> METADATA = seq(List.of("path", "size", "modification_time"));
     private static final Seq<String> CONTENT = seq(List.of("path", "content_sha256"));
 
@@ -22,6 +23,16 @@ public final class Incremental {
     /** Listed images whose (path, size, modification time) is not among {@code known}'s. */
     public static Dataset<Row> newOrTouched(Dataset<Row> listed, Dataset<Row> known) {
         return listed.join(broadcast(known.select("path", "size", "modification_time")), METADATA, "left_anti");
+    }
+
+    /** Rows whose path is among {@code known}'s: only these can be touched files with the same bytes, or changed ones. */
+    public static Dataset<Row> knownPaths(Dataset<Row> rows, Dataset<Row> known) {
+        return rows.join(broadcast(known.select("path").distinct()), PATH, "left_semi");
+    }
+
+    /** Rows whose path is not among {@code known}'s: images the table has never seen. */
+    public static Dataset<Row> unknownPaths(Dataset<Row> rows, Dataset<Row> known) {
+        return rows.join(broadcast(known.select("path").distinct()), PATH, "left_anti");
     }
 
     /** Images whose (path, content hash) is among {@code known}'s: touched, but the same bytes. */

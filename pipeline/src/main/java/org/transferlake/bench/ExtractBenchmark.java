@@ -1,4 +1,4 @@
-package org.transferlake.runs;
+package org.transferlake.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sha2;
@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.deploy.SparkHadoopUtil;
@@ -21,7 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.transferlake.backbone.Backbone;
-import org.transferlake.backbone.BackboneBenchmark;
 import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.DemoConfig;
 import org.transferlake.config.PipelineConfig;
@@ -30,9 +31,11 @@ import org.transferlake.image.ImageDecoder;
 import org.transferlake.image.ImageRejectedException;
 import org.transferlake.image.RgbImage;
 import org.transferlake.lake.Lake;
+import org.transferlake.runs.ExtractRun;
+import org.transferlake.runs.Progress;
+import org.transferlake.runs.RunLog;
 import org.transferlake.source.DemoData;
 import org.transferlake.source.ImageListing;
-import org.transferlake.source.Progress;
 
 /**
  * {@code transferlake bench extract}: on the same images, cores and run, (a) a plain DJL loop over
@@ -88,7 +91,7 @@ public final class ExtractBenchmark {
                 .collectAsList();
         out.printf("(f) decoding %d images, (a) plain DJL loop over them ...%n", bytes.size());
         out.flush();
-        double[] plainAndDecode = plainLoop(config, bytes);
+        double[] plainAndDecode = plainLoop(config, spark.sparkContext().hadoopConfiguration(), bytes);
 
         out.println("(e) reading and hashing the objects alone ...");
         out.flush();
@@ -152,12 +155,14 @@ public final class ExtractBenchmark {
     /** {@code count} Fashion-MNIST PNGs under {@code <lake.root>bench/<name>/}, written once; returns the images root. */
     private static URI benchImages(SparkSession spark, PipelineConfig config, String name, int count, PrintWriter out) {
         URI root = config.lake().resolve("bench/" + name + "/");
-        DemoData.Result written = DemoData.write(
+        FileSystem fs = Lake.fileSystem(spark, config.lake().root());
+        DemoData.Plan plan = DemoData.plan(
                 new DemoConfig(
                         config.demo().datasetDir(), count / 10, 0, config.demo().seed()),
-                Lake.fileSystem(spark, config.lake().root()),
-                root,
-                missing -> missing == 0 ? Progress.silent() : Progress.console("bench images", missing, System.err));
+                fs,
+                root);
+        DemoData.Result written = Progress.track(
+                "bench images", plan.missing().size(), System.err, done -> DemoData.write(plan, fs, root, done));
         out.printf("%d Fashion-MNIST images under %s (%d written now)%n", count, root, written.written());
         return root.resolve(DemoData.IMAGES_PREFIX);
     }
@@ -254,11 +259,11 @@ public final class ExtractBenchmark {
     }
 
     /** (a) images/s of resize + preprocess + embed over images decoded beforehand, and (f) images/s of that decoding, one thread. */
-    private static double[] plainLoop(PipelineConfig config, List<byte[]> images) {
+    private static double[] plainLoop(PipelineConfig config, Configuration hadoop, List<byte[]> images) {
         BackboneSpec spec = config.backbone();
-        try (Backbone backbone = Backbone.open(
-                        spec, config.modelCacheDir(), new org.apache.hadoop.conf.Configuration(), Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder()) {
+        int batch = config.embed().batchSize();
+        try (Backbone backbone = Backbone.open(spec, config.modelCacheDir(), hadoop, Device.cpu());
+                Backbone.Embedder embedder = backbone.newEmbedder(batch)) {
             List<RgbImage> decoded = new ArrayList<>();
             long decodeStart = System.nanoTime();
             for (byte[] image : images) {
@@ -269,17 +274,16 @@ public final class ExtractBenchmark {
                 }
             }
             double decodeRate = images.size() / ((System.nanoTime() - decodeStart) / 1e9);
-            int batch = config.embed().batchSize();
-            float[] inputs = new float[batch * backbone.imageSize()];
-            embedder.embed(inputs, batch); // warm-up
+            decoded.stream().limit(batch).forEach(embedder::add);
+            embedder.flush(); // warm-up
             long start = System.nanoTime();
-            for (int i = 0; i < decoded.size(); i += batch) {
-                int count = Math.min(batch, decoded.size() - i);
-                for (int j = 0; j < count; j++) {
-                    backbone.prepare(decoded.get(i + j), inputs, j);
+            for (RgbImage image : decoded) {
+                embedder.add(image);
+                if (embedder.isFull()) {
+                    embedder.flush();
                 }
-                embedder.embed(inputs, count);
             }
+            embedder.flush();
             return new double[] {decoded.size() / ((System.nanoTime() - start) / 1e9), decodeRate};
         }
     }
@@ -319,15 +323,14 @@ public final class ExtractBenchmark {
                         Path.of(cacheDir),
                         SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()),
                         Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder()) {
+                Backbone.Embedder embedder = backbone.newEmbedder(1)) {
             loads.add(1);
             loadNanos.add(System.nanoTime() - loadStart);
-            float[] input = new float[backbone.imageSize()];
             while (rows.hasNext()) {
                 byte[] bytes = rows.next().getAs(0);
                 try {
-                    backbone.prepare(ImageDecoder.decode(bytes, maxPixels), input, 0);
-                    dims.add(embedder.embed(input, 1)[0].length);
+                    embedder.add(ImageDecoder.decode(bytes, maxPixels));
+                    dims.add(embedder.flush()[0].length);
                 } catch (ImageRejectedException e) {
                     dims.add(0);
                 }

@@ -1,13 +1,21 @@
-package org.transferlake.source;
+package org.transferlake.runs;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A console progress line: {@code <what>: done/total (pct) at N/s}, redrawn in place at most a few
  * times a second on a terminal; in logs (no console: cron, schedulers, CI) one plain line every
- * few seconds instead. Thread-safe; {@link #silent()} for callers that want no output.
+ * few seconds instead. Thread-safe; {@link #silent()} for callers that want no output, and for
+ * work of zero items.
  */
 public final class Progress {
     private static final long REDRAW_NANOS = 250_000_000L;
@@ -27,13 +35,44 @@ public final class Progress {
         this.out = out;
     }
 
-    /** Draws to {@code out} (usually {@code System.err}, so piped stdout stays clean). */
+    /** Draws to {@code out} (usually {@code System.err}, so piped stdout stays clean); null draws nothing. */
     public static Progress console(String what, long total, PrintStream out) {
-        return new Progress(what, total, out);
+        return out == null || total == 0 ? silent() : new Progress(what, total, out);
     }
 
     public static Progress silent() {
         return new Progress("", 0, null);
+    }
+
+    /** Runs {@code work}, which reports each item it finishes to the consumer it is given; the line ends with it. */
+    public static <T> T track(String what, long total, PrintStream out, Function<LongConsumer, T> work) {
+        Progress progress = console(what, total, out);
+        try {
+            return work.apply(progress::advance);
+        } finally {
+            progress.finish();
+        }
+    }
+
+    /**
+     * Runs {@code work} while the line follows {@code done}, a counter that others update (e.g. a
+     * Spark accumulator, which the driver sees grow as tasks finish).
+     */
+    public static <T> T follow(String what, long total, PrintStream out, LongSupplier done, Supplier<T> work) {
+        Progress progress = console(what, total, out);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "transferlake-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ticker.scheduleAtFixedRate(() -> progress.update(done.getAsLong()), 500, 500, TimeUnit.MILLISECONDS);
+        try {
+            return work.get();
+        } finally {
+            ticker.shutdownNow();
+            progress.update(done.getAsLong());
+            progress.finish();
+        }
     }
 
     /** Records {@code count} more items done. */

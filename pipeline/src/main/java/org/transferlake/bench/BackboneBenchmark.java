@@ -1,4 +1,4 @@
-package org.transferlake.backbone;
+package org.transferlake.bench;
 
 import ai.djl.Device;
 import java.io.IOException;
@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.transferlake.backbone.Backbone;
 import org.transferlake.config.ConfigLoader;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.config.TransferlakeException;
+import org.transferlake.lake.LakeConnection;
 
 /**
  * {@code transferlake bench backbone}: images/s of the configured backbone per batch size, with
@@ -78,8 +81,10 @@ public final class BackboneBenchmark {
                 .map(String::valueOf)
                 .reduce((a, b) -> a + "," + b)
                 .orElseThrow());
+        // Secrets are masked in the effective config: the child reads them from the inherited environment.
         config.effective().forEach((key, value) -> {
-            if (key.startsWith("backbone.")) {
+            if (key.startsWith("backbone.")
+                    || (key.startsWith("lake.") && !ConfigLoader.SECRET_ENVIRONMENT.containsKey(key))) {
                 command.add(key + "=" + value);
             }
         });
@@ -123,14 +128,16 @@ public final class BackboneBenchmark {
             String[] pair = args[i].split("=", 2);
             overrides.put(pair[0], pair[1]);
         }
-        PipelineConfig config = ConfigLoader.load(null, overrides, Map.of());
-        try (Backbone backbone =
-                        Backbone.open(config.backbone(), config.modelCacheDir(), new Configuration(), Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder()) {
-            int maxBatch = 1;
-            for (String size : args[1].split(",")) {
-                maxBatch = Math.max(maxBatch, Integer.parseInt(size));
-            }
+        PipelineConfig config = ConfigLoader.load(null, overrides, System.getenv());
+        // The lake's own s3a settings, so a backbone at an s3a:// URI is read as jobs read it.
+        Configuration hadoop = LakeConnection.external(config.lake()).hadoopConfiguration();
+        int maxBatch = Arrays.stream(args[1].split(","))
+                .mapToInt(Integer::parseInt)
+                .max()
+                .orElse(1);
+        try (Backbone backbone = Backbone.open(config.backbone(), config.modelCacheDir(), hadoop, Device.cpu());
+                Backbone.Embedder embedder = backbone.newEmbedder(maxBatch)) {
+            // The backbone call alone: random tensors, no decoding or resizing.
             float[] batch = new float[maxBatch * backbone.imageSize()];
             Random random = new Random(1);
             for (int i = 0; i < batch.length; i++) {

@@ -1,4 +1,4 @@
-package org.transferlake.runs;
+package org.transferlake.bench;
 
 import java.io.Serializable;
 import java.util.List;
