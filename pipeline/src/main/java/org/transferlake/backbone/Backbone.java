@@ -181,10 +181,6 @@ public final class Backbone implements AutoCloseable {
         return id;
     }
 
-    public BackboneSpec spec() {
-        return spec;
-    }
-
     /** Length of one embedding, after pooling. */
     public int dimension() {
         return dimension;

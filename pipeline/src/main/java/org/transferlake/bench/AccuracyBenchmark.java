@@ -105,26 +105,29 @@ public final class AccuracyBenchmark {
                     .toList();
             HeadTrainer.Split frozenSplit = split(spark, frozen, train, test);
             HeadTrainer.Split rawSplit = split(spark, raw, train, test);
-            for (String algorithm : config.heads().algorithms()) {
-                double f = HeadTrainer.train(
-                                algorithm,
-                                frozenSplit,
-                                config.heads(),
-                                frozen.values().iterator().next().length)
-                        .metrics()
-                        .accuracy();
-                double r = HeadTrainer.train(algorithm, rawSplit, config.heads(), 784)
-                        .metrics()
-                        .accuracy();
-                Cell cell = new Cell(budget == 0 ? "all (" + perClass + ")" : String.valueOf(budget), algorithm, f, r);
-                cells.add(cell);
-                out.printf(Locale.ROOT, "%-10s %-20s %10.4f %10.4f %+8.4f%n", cell.budget(), algorithm, f, r, f - r);
-                out.flush();
+            try {
+                for (String algorithm : config.heads().algorithms()) {
+                    double f = HeadTrainer.train(
+                                    algorithm,
+                                    frozenSplit,
+                                    config.heads(),
+                                    frozen.values().iterator().next().length)
+                            .metrics()
+                            .accuracy();
+                    double r = HeadTrainer.train(algorithm, rawSplit, config.heads(), 784)
+                            .metrics()
+                            .accuracy();
+                    Cell cell =
+                            new Cell(budget == 0 ? "all (" + perClass + ")" : String.valueOf(budget), algorithm, f, r);
+                    cells.add(cell);
+                    out.printf(
+                            Locale.ROOT, "%-10s %-20s %10.4f %10.4f %+8.4f%n", cell.budget(), algorithm, f, r, f - r);
+                    out.flush();
+                }
+            } finally {
+                List.of(frozenSplit.train(), frozenSplit.test(), rawSplit.train(), rawSplit.test())
+                        .forEach(Dataset::unpersist);
             }
-            frozenSplit.train().unpersist();
-            frozenSplit.test().unpersist();
-            rawSplit.train().unpersist();
-            rawSplit.test().unpersist();
         }
         return cells;
     }

@@ -27,6 +27,7 @@ import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.DemoConfig;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.config.TransferlakeException;
+import org.transferlake.embed.ExecutorModels;
 import org.transferlake.image.ImageDecoder;
 import org.transferlake.image.ImageRejectedException;
 import org.transferlake.image.RgbImage;
@@ -63,7 +64,8 @@ public final class ExtractBenchmark {
             double rerunSeconds,
             Map<String, Double> firstRunSteps,
             Map<String, Double> rerunSteps,
-            Map<String, String> peakRssMb) {}
+            Map<String, String> peakRssMb,
+            Map<String, String> pipelineModelLoads) {}
 
     private static final int WARM_UP_IMAGES = 100;
 
@@ -118,6 +120,8 @@ public final class ExtractBenchmark {
         double rerunSeconds = (System.nanoTime() - start) / 1e9;
         // Before (c): its per-task models must not count towards the pipeline's peak.
         Map<String, String> peakRss = ExecutorProbe.ask(spark, () -> String.valueOf(BackboneBenchmark.peakRssMb()));
+        Map<String, String> modelLoads =
+                ExecutorProbe.ask(spark, () -> String.valueOf(ExecutorModels.loadsInThisJvm()));
 
         out.println("(c) naive: model loaded per task, one image per call ...");
         out.flush();
@@ -137,7 +141,8 @@ public final class ExtractBenchmark {
                 rerunSeconds,
                 first.timings(),
                 rerun.timings(),
-                peakRss);
+                peakRss,
+                modelLoads);
         print(report, config, spark, out);
         return report;
     }
@@ -248,14 +253,19 @@ public final class ExtractBenchmark {
                 "(b) bound when (e) and (f) share the cores with inference",
                 bound,
                 bound / r.plainLoop());
+        String localMode = spark.sparkContext().isLocal() ? " (local mode: the driver's JVM is the executor)" : "";
+        out.printf(Locale.ROOT, "peak RSS per executor JVM (MB): %s%s%n", byExecutor(r.peakRssMb()), localMode);
         out.printf(
                 Locale.ROOT,
-                "peak RSS per executor JVM (MB): %s%s%n",
-                r.peakRssMb().entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining(", ")),
-                spark.sparkContext().isLocal() ? " (local mode: the driver's JVM is the executor)" : "");
+                "pipeline model loads per executor JVM (warm-up, (b) and (d) together): %s%n",
+                byExecutor(r.pipelineModelLoads()));
         out.flush();
+    }
+
+    private static String byExecutor(Map<String, String> answers) {
+        return answers.entrySet().stream()
+                .map(answer -> answer.getKey() + "=" + answer.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     /** (a) images/s of resize + preprocess + embed over images decoded beforehand, and (f) images/s of that decoding, one thread. */

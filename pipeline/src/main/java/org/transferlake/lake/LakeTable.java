@@ -59,10 +59,6 @@ public enum LakeTable {
         this.partitionColumns = partitionColumns;
     }
 
-    public String tableName() {
-        return tableName;
-    }
-
     public String qualifiedName() {
         return DATABASE + "." + tableName;
     }

@@ -23,13 +23,13 @@ import org.transferlake.image.RgbImage;
 @Tag("unit")
 class BundledBackboneParityTest {
     private static final String PARITY = "/org/transferlake/backbone/parity/";
+    private static final BackboneSpec SPEC = ConfigLoader.defaults().backbone();
     private static Backbone backbone;
 
     @BeforeAll
     static void load() {
-        BackboneSpec spec = ConfigLoader.defaults().backbone();
         ModelStore store = new ModelStore(Path.of("target/model-cache"), new Configuration());
-        backbone = Backbone.load(spec, store.localize(spec), Device.cpu());
+        backbone = Backbone.load(SPEC, store.localize(SPEC), Device.cpu());
     }
 
     @AfterAll
@@ -47,7 +47,7 @@ class BundledBackboneParityTest {
             String[] fields = lines.get(i).split(",");
             RgbImage image = RgbImage.of(ImageIO.read(resource(PARITY + fields[0])));
             assertThat(image.width()).isEqualTo(224);
-            backbone.spec().preprocessing().apply(image.rgb(), batch, i * backbone.imageSize());
+            SPEC.preprocessing().apply(image.rgb(), batch, i * backbone.imageSize());
             float[] reference = new float[fields.length - 1];
             for (int d = 0; d < reference.length; d++) {
                 reference[d] = Float.parseFloat(fields[d + 1]);
@@ -76,7 +76,7 @@ class BundledBackboneParityTest {
     void batchingDoesNotChangeResults() throws IOException {
         RgbImage image = RgbImage.of(ImageIO.read(resource(PARITY + "pattern.png")));
         float[] one = new float[backbone.imageSize()];
-        backbone.spec().preprocessing().apply(image.rgb(), one, 0);
+        SPEC.preprocessing().apply(image.rgb(), one, 0);
         float[] four = new float[4 * backbone.imageSize()];
         for (int i = 0; i < 4; i++) {
             System.arraycopy(one, 0, four, i * one.length, one.length);

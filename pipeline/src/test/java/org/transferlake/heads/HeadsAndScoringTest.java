@@ -162,6 +162,10 @@ class HeadsAndScoringTest {
                 .select("path", "label", "probability")
                 .collectAsList();
         assertThat(after).isEqualTo(before);
+        assertThat(Predictions.rows(Predictions.predict(model, sample, 2), head.headId(), "run-1")
+                        .schema()
+                        .fieldNames())
+                .containsExactly(LakeTable.PREDICTIONS.schema().fieldNames());
         assertThat(before).allSatisfy(row -> assertThat(row.getString(0)).contains("/" + row.getString(1) + "/"));
     }
 

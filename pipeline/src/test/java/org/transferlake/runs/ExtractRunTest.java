@@ -162,6 +162,10 @@ class ExtractRunTest {
                 .head()
                 .getAs(0);
         write(path.substring(root.toString().length()), same);
+        String broken = "images/fashion-mnist/train/bag/broken.png";
+        Row refused = sql("SELECT modification_time, run_id FROM QUARANTINE WHERE path LIKE '%/" + broken + "'")
+                .get(0);
+        write(broken, java.util.Arrays.copyOf(ImageFixtures.fixture("rgb.png"), 50));
 
         ExtractRun.Result result = ExtractRun.run(spark, config, null);
 
@@ -169,8 +173,13 @@ class ExtractRunTest {
                 .containsExactly(0L, 0L, 32L);
         Row after = sql("SELECT modification_time, run_id FROM FEATURES WHERE path = '" + path + "'")
                 .get(0);
-        assertThat(after.getTimestamp(0)).isAfter(row.getTimestamp(1));
+        assertThat(after.getTimestamp(0)).as("metadata refreshed").isAfter(row.getTimestamp(1));
         assertThat(after.getString(1)).as("not re-embedded").isEqualTo(row.getString(2));
+        List<Row> refusedAfter =
+                sql("SELECT modification_time, run_id FROM QUARANTINE WHERE path LIKE '%/" + broken + "'");
+        assertThat(refusedAfter).as("still one quarantine row").hasSize(1);
+        assertThat(refusedAfter.get(0).getTimestamp(0)).as("metadata refreshed").isAfter(refused.getTimestamp(0));
+        assertThat(refusedAfter.get(0).getString(1)).as("not refused again").isEqualTo(refused.getString(1));
         ExtractRun.Result idle = ExtractRun.run(spark, config, null);
         assertThat(idle.unchanged())
                 .as("metadata refreshed: nothing looks touched any more")

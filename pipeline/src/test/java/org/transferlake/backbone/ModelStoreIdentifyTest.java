@@ -1,0 +1,52 @@
+package org.transferlake.backbone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.transferlake.config.BackboneSpec;
+import org.transferlake.config.ConfigLoader;
+
+/** Training and scoring need the backbone's id, not the backbone: learning it must not import or load the model. */
+@Tag("unit")
+class ModelStoreIdentifyTest {
+    private static final BackboneSpec BUNDLED = ConfigLoader.defaults().backbone();
+
+    @TempDir
+    Path emptyCache;
+
+    @Test
+    void theBundledBackbonesIdIsKnownWithoutImportingIt() throws Exception {
+        String identified = new ModelStore(emptyCache, new Configuration()).identify(BUNDLED);
+
+        assertThat(emptyCache).isEmptyDirectory();
+        String localized = new ModelStore(Path.of("target/model-cache"), new Configuration())
+                .localize(BUNDLED)
+                .backboneId();
+        assertThat(identified).isEqualTo(localized).startsWith("mobilenet_v2@sha256:");
+        assertThat(Files.list(emptyCache)).as("still nothing imported").isEmpty();
+    }
+
+    @Test
+    void anUnknownBundledBackboneIsRefusedByName() {
+        BackboneSpec unknown = new BackboneSpec(
+                "resnet",
+                "bundled:resnet",
+                224,
+                224,
+                BUNDLED.preprocessing(),
+                BUNDLED.signature(),
+                "",
+                "",
+                BUNDLED.pooling());
+
+        assertThatThrownBy(() -> new ModelStore(emptyCache, new Configuration()).identify(unknown))
+                .hasMessage("Cannot load backbone resnet: there is no bundled backbone resnet. "
+                        + "Use bundled:mobilenet_v2, or point backbone.uri at a SavedModel.");
+    }
+}
