@@ -2,6 +2,8 @@ package org.transferlake.embed;
 
 import ai.djl.Device;
 import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
 import org.transferlake.config.DeviceMode;
 import org.transferlake.config.TransferlakeException;
 
@@ -13,6 +15,20 @@ public final class DeviceChoice {
                     + "and spark.executor.resource.gpu.discoveryScript (see deploy/gpu/)";
 
     private DeviceChoice() {}
+
+    /** The device for the calling Spark task: {@link #choose} over the GPUs Spark assigned to it. */
+    public static Device forCurrentTask(DeviceMode mode) {
+        return choose(mode, assignedGpus());
+    }
+
+    private static List<String> assignedGpus() {
+        TaskContext task = TaskContext.get();
+        if (task == null || !task.resources().contains("gpu")) {
+            return List.of();
+        }
+        ResourceInformation gpu = task.resources().apply("gpu");
+        return List.of(gpu.addresses());
+    }
 
     /**
      * @param assignedGpus the task's {@code gpu} resource addresses; empty when none were assigned

@@ -9,7 +9,6 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.deploy.SparkHadoopUtil;
-import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
@@ -58,7 +57,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         if (!rows.hasNext()) {
             return rows;
         }
-        Device chosen = DeviceChoice.choose(device, assignedGpus());
+        Device chosen = DeviceChoice.forCurrentTask(device);
         Backbone backbone = ExecutorModels.acquire(
                 spec,
                 backboneId,
@@ -71,15 +70,6 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
             task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> embedder.close());
         }
         return new Batches(rows, embedder);
-    }
-
-    private static List<String> assignedGpus() {
-        TaskContext task = TaskContext.get();
-        if (task == null || !task.resources().contains("gpu")) {
-            return List.of();
-        }
-        ResourceInformation gpu = task.resources().apply("gpu");
-        return List.of(gpu.addresses());
     }
 
     /** Pulls {@code batchSize} rows at a time, so a partition never sits in memory whole. */

@@ -1,6 +1,8 @@
 package org.transferlake.runs;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -24,10 +26,12 @@ public final class RunLock implements AutoCloseable {
 
     private final FileSystem fs;
     private final Path path;
+    private final String runId;
 
-    private RunLock(FileSystem fs, Path path) {
+    private RunLock(FileSystem fs, Path path, String runId) {
         this.fs = fs;
         this.path = path;
+        this.runId = runId;
     }
 
     public static Path location(URI root) {
@@ -41,11 +45,11 @@ public final class RunLock implements AutoCloseable {
                 try (OutputStream out = fs.create(path, false)) {
                     out.write((runId + " " + InetAddress.getLocalHost().getHostName() + " " + Instant.now())
                             .getBytes(StandardCharsets.UTF_8));
-                    return new RunLock(fs, path);
+                    return new RunLock(fs, path, runId);
                 } catch (FileAlreadyExistsException held) {
                     FileStatus status = fs.getFileStatus(path);
                     Instant since = Instant.ofEpochMilli(status.getModificationTime());
-                    String holder = new String(fs.open(path).readAllBytes(), StandardCharsets.UTF_8);
+                    String holder = holder(fs, path);
                     if (Duration.between(since, Instant.now()).compareTo(staleAfter) < 0) {
                         throw TransferlakeException.cannot(
                                 "start " + job,
@@ -70,10 +74,24 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    private static String holder(FileSystem fs, Path path) throws IOException {
+        try (InputStream in = fs.open(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Releases the lock if it is still this run's: one broken as stale may since belong to another run. */
     @Override
     public void close() {
         try {
+            String holder = holder(fs, path);
+            if (!holder.startsWith(runId + " ")) {
+                LOG.warn("The lake lock {} is no longer this run's ({}): leaving it to {}", path, runId, holder);
+                return;
+            }
             fs.delete(path, false);
+        } catch (FileNotFoundException gone) {
+            LOG.warn("The lake lock {} of run {} was already removed", path, runId);
         } catch (IOException e) {
             LOG.warn("Could not release the lake lock {}: {}; delete it by hand", path, e.getMessage());
         }

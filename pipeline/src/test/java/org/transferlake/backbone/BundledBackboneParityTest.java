@@ -73,19 +73,26 @@ class BundledBackboneParityTest {
     }
 
     @Test
-    void batchingDoesNotChangeResults() throws IOException {
-        RgbImage image = RgbImage.of(ImageIO.read(resource(PARITY + "pattern.png")));
-        float[] one = new float[backbone.imageSize()];
-        SPEC.preprocessing().apply(image.rgb(), one, 0);
-        float[] four = new float[4 * backbone.imageSize()];
-        for (int i = 0; i < 4; i++) {
-            System.arraycopy(one, 0, four, i * one.length, one.length);
+    void aBatchGivesEachImageItsOwnEmbeddingInOrder() throws IOException {
+        List<RgbImage> images = new ArrayList<>();
+        for (String name : List.of("fashion-0.png", "pattern.png", "fashion-1.png")) {
+            images.add(RgbImage.of(ImageIO.read(resource(PARITY + name))));
         }
-        try (Backbone.Embedder embedder = backbone.newEmbedder(1)) {
-            float[] single = embedder.embed(one, 1)[0];
-            float[][] batched = embedder.embed(four, 4);
-            for (float[] row : batched) {
-                assertThat(maxAbsDifference(row, single)).isLessThanOrEqualTo(1e-5);
+        try (Backbone.Embedder batch = backbone.newEmbedder(3);
+                Backbone.Embedder single = backbone.newEmbedder(1)) {
+            images.forEach(batch::add);
+            assertThat(batch.isFull()).isTrue();
+            float[][] batched = batch.flush();
+            assertThat(batch.size()).as("emptied by flush").isZero();
+            assertThat(batched).hasNumberOfRows(3);
+            for (int i = 0; i < images.size(); i++) {
+                single.add(images.get(i));
+                float[] alone = single.flush()[0];
+                assertThat(maxAbsDifference(batched[i], alone)).as("image " + i).isLessThanOrEqualTo(1e-5);
+                int other = (i + 1) % images.size();
+                assertThat(maxAbsDifference(batched[other], alone))
+                        .as("distinct images, distinct embeddings")
+                        .isGreaterThan(1e-2);
             }
         }
     }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -90,13 +89,7 @@ class ClusterExtractTest {
             loadsPerExecutor = ExecutorProbe.ask(lake.spark(), () -> String.valueOf(ExecutorModels.loadsInThisJvm()));
             devices = ExecutorProbe.ask(
                     lake.spark(),
-                    () -> DeviceChoice.choose(
-                                    DeviceMode.AUTO,
-                                    List.of(TaskContext.get()
-                                            .resources()
-                                            .apply("gpu")
-                                            .addresses()))
-                            .toString());
+                    () -> DeviceChoice.forCurrentTask(DeviceMode.AUTO).toString());
         } finally {
             clusterConf.keySet().forEach(System::clearProperty);
         }

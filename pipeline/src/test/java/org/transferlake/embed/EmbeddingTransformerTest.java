@@ -72,6 +72,8 @@ class EmbeddingTransformerTest {
     void embeddingsEqualTheBackboneRunDirectlyAndBadImagesGetAReason() throws Exception {
         List<Row> out = transformer().transform(frame()).orderBy("path").collectAsList();
 
+        assertThat(out).hasSize(16);
+        assertThat(out).filteredOn(row -> row.getAs("error") == null).hasSize(14);
         BackboneSpec spec = ConfigLoader.defaults().backbone();
         ModelStore store = new ModelStore(Path.of("target/model-cache"), new Configuration());
         try (Backbone backbone = Backbone.load(spec, store.localize(spec), Device.cpu());
@@ -116,6 +118,12 @@ class EmbeddingTransformerTest {
                 transformer().setBatchSize(1).transform(frame()).orderBy("path").collectAsList();
         List<Row> eight =
                 transformer().setBatchSize(8).transform(frame()).orderBy("path").collectAsList();
+        assertThat(one).hasSize(16);
+        assertThat(eight.stream().map(row -> List.of(row.get(0), String.valueOf(row.get(row.fieldIndex("error"))))))
+                .as("the same rows, refused for the same reasons")
+                .isEqualTo(one.stream()
+                        .map(row -> List.of(row.get(0), String.valueOf(row.get(row.fieldIndex("error")))))
+                        .toList());
         for (int r = 0; r < one.size(); r++) {
             List<Float> a = one.get(r).getList(one.get(r).fieldIndex("embedding"));
             List<Float> b = eight.get(r).getList(eight.get(r).fieldIndex("embedding"));
@@ -133,6 +141,7 @@ class EmbeddingTransformerTest {
     void theModelIsLoadedOncePerJvmNotPerTaskOrRun() {
         transformer().transform(frame()).count();
         int loadsAfterFirst = ExecutorModels.loadsInThisJvm();
+        assertThat(loadsAfterFirst).isPositive();
         transformer().transform(frame().repartition(6)).count();
         transformer().setBatchSize(3).transform(frame()).count();
         assertThat(ExecutorModels.loadsInThisJvm())
@@ -158,14 +167,34 @@ class EmbeddingTransformerTest {
 
     @Test
     void savesLoadsAndComposesInAPipeline() throws Exception {
-        EmbeddingTransformer original = transformer().setBatchSize(4).setDevice("cpu");
+        // Not the defaults, so a Param that save/load dropped would show.
+        BackboneSpec other = new BackboneSpec(
+                "vgg16",
+                "s3a://models/vgg16/",
+                160,
+                192,
+                org.transferlake.config.Preprocessing.CAFFE,
+                "serving_custom",
+                "images",
+                "pool",
+                org.transferlake.config.Pooling.AVG);
+        EmbeddingTransformer saved = new EmbeddingTransformer()
+                .setBackbone(other, "vgg16@sha256:abc")
+                .setBatchSize(4)
+                .setDevice("cpu");
+        saved.write().overwrite().save(dir.resolve("other").toString());
+        EmbeddingTransformer reloaded =
+                EmbeddingTransformer.load(dir.resolve("other").toString());
+        assertThat(reloaded.uid()).isEqualTo(saved.uid());
+        assertThat(reloaded.backboneSpec()).isEqualTo(other);
+        assertThat(reloaded.getOrDefault(reloaded.backboneId())).isEqualTo("vgg16@sha256:abc");
+        assertThat((Integer) reloaded.getOrDefault(reloaded.batchSize())).isEqualTo(4);
+        assertThat(reloaded.getOrDefault(reloaded.device())).isEqualTo("cpu");
+
+        EmbeddingTransformer original = transformer().setBatchSize(4);
         String path = dir.resolve("embedder").toString();
         original.write().overwrite().save(path);
         EmbeddingTransformer loaded = EmbeddingTransformer.load(path);
-        assertThat(loaded.uid()).isEqualTo(original.uid());
-        assertThat(loaded.backboneSpec()).isEqualTo(original.backboneSpec());
-        assertThat((Integer) loaded.getOrDefault(loaded.batchSize())).isEqualTo(4);
-        assertThat(loaded.getOrDefault(loaded.device())).isEqualTo("cpu");
 
         SQLTransformer keepGood = new SQLTransformer()
                 .setStatement("SELECT path, size(embedding) AS dim FROM __THIS__ WHERE error IS NULL");

@@ -162,6 +162,15 @@ class HeadsAndScoringTest {
                 .select("path", "label", "probability")
                 .collectAsList();
         assertThat(after).isEqualTo(before);
+        List<Row> topTwo = Predictions.predict(model, sample, 2).collectAsList();
+        assertThat(topTwo).hasSize(15).allSatisfy(row -> {
+            List<Row> topK = row.getList(row.fieldIndex("top_k"));
+            assertThat(topK).hasSize(2);
+            assertThat(topK.get(0).getString(0)).isEqualTo(row.getAs("label"));
+            assertThat(topK.get(0).getDouble(1)).isEqualTo((Double) row.getAs("probability"));
+            assertThat(topK.get(0).getDouble(1))
+                    .isGreaterThanOrEqualTo(topK.get(1).getDouble(1));
+        });
         assertThat(Predictions.rows(Predictions.predict(model, sample, 2), head.headId(), "run-1")
                         .schema()
                         .fieldNames())
@@ -216,6 +225,9 @@ class HeadsAndScoringTest {
                 .isEqualTo(2);
         assertThat(registry.rollback(backboneId)).isEqualTo(firstChampion);
         assertThat(registry.champion(backboneId).orElseThrow().headId()).isEqualTo(firstChampion);
+        assertThat(count("SELECT count(*) FROM HEADS WHERE status = 'champion'"))
+                .isEqualTo(1);
+        assertThat(registry.find(other).orElseThrow().status()).isEqualTo(HeadRegistry.RETIRED);
         assertThat(spark.sql("DESCRIBE HISTORY delta.`" + root + "heads`").count())
                 .as("one commit each")
                 .isEqualTo(versions + 2);
@@ -286,5 +298,33 @@ class HeadsAndScoringTest {
         assertThat(a.test().select("path").orderBy("path").collectAsList())
                 .isEqualTo(b.test().select("path").orderBy("path").collectAsList());
         assertThat(a.strategy()).isEqualTo("stratified 0.2 held out, seed 42");
+        HeadsConfig otherSeed =
+                ConfigLoader.load(null, Map.of("heads.seed", "43"), Map.of()).heads();
+        HeadTrainer.Split c = HeadTrainer.split(unsplit, otherSeed);
+        assertThat(c.test().count()).isEqualTo(12);
+        assertThat(c.test().select("path").orderBy("path").collectAsList())
+                .as("another seed holds out other images")
+                .isNotEqualTo(a.test().select("path").orderBy("path").collectAsList());
+    }
+
+    @Test
+    @Order(8)
+    void retrainingOnTheSameDataKeepsTheChampionReMeasuredOnTheSameHeldOutSet() {
+        String champion = new HeadRegistry(spark, tables)
+                .champion(backboneId)
+                .orElseThrow()
+                .headId();
+        long heads = count("SELECT count(*) FROM HEADS");
+
+        TrainRun.Result again = TrainRun.run(spark, config);
+
+        assertThat(again.previousChampionAccuracy()).hasValue(1.0);
+        assertThat(again.decision())
+                .as("1.0 does not beat 1.0 by the margin")
+                .isEqualTo(Promotion.Decision.KEEP_CHAMPION);
+        assertThat(again.championId()).isEqualTo(champion);
+        assertThat(count("SELECT count(*) FROM HEADS")).isEqualTo(heads + 2);
+        assertThat(count("SELECT count(*) FROM HEADS WHERE status = 'champion'"))
+                .isEqualTo(1);
     }
 }

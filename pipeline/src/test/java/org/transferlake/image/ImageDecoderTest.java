@@ -86,16 +86,34 @@ class ImageDecoderTest {
     }
 
     @Test
-    void everyOrientationMapsCornersAsExifDefines() {
-        // 2×1 image: left pixel 1, right pixel 2 (in the red channel).
-        RgbImage twoByOne = new RgbImage(2, 1, new byte[] {1, 0, 0, 2, 0, 0});
-        String[] expected = {null, null, "2x1:2,1", "2x1:2,1", "2x1:1,2", "1x2:1,2", "1x2:1,2", "1x2:2,1", "1x2:2,1"};
-        for (int orientation = 2; orientation <= 8; orientation++) {
-            RgbImage out = ImageDecoder.orient(twoByOne, orientation);
-            assertThat(out.width() + "x" + out.height() + ":" + out.rgb()[0] + "," + out.rgb()[3])
-                    .as("orientation " + orientation)
-                    .isEqualTo(expected[orientation]);
+    void everyOrientationMovesEveryPixelAsExifDefines() {
+        // 3×2 image, red channel:  1 2 3
+        //                          4 5 6
+        byte[] rgb = new byte[18];
+        for (int i = 0; i < 6; i++) {
+            rgb[3 * i] = (byte) (i + 1);
         }
+        RgbImage image = new RgbImage(3, 2, rgb);
+        String[] expected = {
+            null,
+            null,
+            "3x2:3,2,1,6,5,4", // mirrored
+            "3x2:6,5,4,3,2,1", // rotated 180°
+            "3x2:4,5,6,1,2,3", // flipped
+            "2x3:1,4,2,5,3,6", // transposed
+            "2x3:4,1,5,2,6,3", // rotated 90° clockwise
+            "2x3:6,3,5,2,4,1", // transversed
+            "2x3:3,6,2,5,1,4" // rotated 90° counter-clockwise
+        };
+        for (int orientation = 2; orientation <= 8; orientation++) {
+            RgbImage out = ImageDecoder.orient(image, orientation);
+            StringBuilder reds = new StringBuilder(out.width() + "x" + out.height() + ":");
+            for (int i = 0; i < 6; i++) {
+                reds.append(i == 0 ? "" : ",").append(out.rgb()[3 * i]);
+            }
+            assertThat(reds.toString()).as("orientation " + orientation).isEqualTo(expected[orientation]);
+        }
+        assertThat(ImageDecoder.orient(image, 1)).as("1: as stored").isSameAs(image);
     }
 
     @Test

@@ -185,6 +185,10 @@ class ExtractRunTest {
                 .as("metadata refreshed: nothing looks touched any more")
                 .isEqualTo(32);
         assertThat(idle.timings()).doesNotContainKey("refresh touched files");
+        assertThat(sql("SELECT counts['new_or_touched'] FROM RUNS WHERE run_id = '" + idle.runId() + "'")
+                        .get(0)
+                        .getLong(0))
+                .isZero();
     }
 
     @Test

@@ -46,9 +46,19 @@ class RunLockTest {
                 -1);
 
         try (RunLock taken = RunLock.acquire(fs, root, "extract", "extract-new", Duration.ofHours(6))) {
-            assertThat(new String(fs.open(RunLock.location(root)).readAllBytes()))
-                    .startsWith("extract-new ");
+            assertThat(holder(fs, root)).startsWith("extract-new ");
+            // The stale run was not dead after all: its release must not free the new holder's lock.
+            crashed.close();
+            assertThat(holder(fs, root)).startsWith("extract-new ");
         }
-        assertThat(crashed).isNotNull();
+        assertThat(fs.exists(RunLock.location(root)))
+                .as("released by its holder")
+                .isFalse();
+    }
+
+    private static String holder(FileSystem fs, URI root) throws Exception {
+        try (java.io.InputStream in = fs.open(RunLock.location(root))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }

@@ -35,6 +35,7 @@ class StagesTest {
 
     @Test
     void aFailedStepIsTimedAndStillRestoresTheDescription() {
+        spark.setJobDescription("nightly 2026-12-01");
         Stages stages = new Stages(spark, "train", 1);
 
         Supplier<Object> failing = () -> {
@@ -42,7 +43,7 @@ class StagesTest {
         };
         assertThatThrownBy(() -> stages.run("fit", failing)).hasMessage("boom");
 
-        assertThat(spark.getLocalProperty(Stages.JOB_DESCRIPTION)).isNull();
+        assertThat(spark.getLocalProperty(Stages.JOB_DESCRIPTION)).isEqualTo("nightly 2026-12-01");
         assertThat(stages.timings()).containsOnlyKeys("fit");
     }
 }
