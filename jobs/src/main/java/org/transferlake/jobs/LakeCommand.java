@@ -3,9 +3,9 @@ package org.transferlake.jobs;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.transferlake.config.Credentials;
+import org.transferlake.config.Errors;
 import org.transferlake.config.LakeConfig;
 import org.transferlake.config.PipelineConfig;
-import org.transferlake.config.TransferlakeException;
 import org.transferlake.lake.EmbeddedS3Server;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,10 +31,7 @@ final class LakeCommand {
             PipelineConfig config = common.loadConfig();
             LakeConfig lake = config.lake();
             if (!lake.isEmbedded()) {
-                throw TransferlakeException.cannot(
-                        "serve the lake",
-                        "lake.endpoint is " + lake.endpoint() + ", not embedded",
-                        "Run it with --conf lake.endpoint=embedded.");
+                throw Errors.lakeNotEmbedded(lake.endpoint());
             }
             try (EmbeddedS3Server server =
                     EmbeddedS3Server.start(lake.embeddedDataDir(), lake.embeddedPort(), lake.bucket())) {

@@ -18,7 +18,9 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.tensorflow.proto.SavedModel;
 import org.transferlake.config.BackboneSpec;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.ConfigKey;
+import org.transferlake.config.ConfigKeys;
+import org.transferlake.config.Errors;
 import org.transferlake.image.Resizer;
 import org.transferlake.image.RgbImage;
 
@@ -69,15 +71,12 @@ public final class Backbone implements AutoCloseable {
         try {
             model = criteria.loadModel();
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-            throw ModelStore.cannot(
-                    spec,
-                    "TensorFlow could not load " + local.directory() + " with signature " + spec.signature() + " ("
-                            + e.getMessage() + ")",
-                    "Check backbone.uri and backbone.signature (saved_model_cli show --dir … --all lists them).");
+            throw Errors.backboneNotLoadable(spec, local.directory(), e);
         }
         try {
-            String input = pick(spec, "input", model.describeInput(), spec.inputName(), "backbone.input-name");
-            String output = pick(spec, "output", model.describeOutput(), spec.outputName(), "backbone.output-name");
+            String input = pick(spec, "input", model.describeInput(), spec.inputName(), ConfigKeys.BACKBONE_INPUT_NAME);
+            String output =
+                    pick(spec, "output", model.describeOutput(), spec.outputName(), ConfigKeys.BACKBONE_OUTPUT_NAME);
             checkInputShape(spec, model.describeInput());
             return new Backbone(spec, local.backboneId(), model, input, output);
         } catch (RuntimeException e) {
@@ -95,16 +94,10 @@ public final class Backbone implements AutoCloseable {
                     .forEach(graph ->
                             signatures.addAll(graph.getSignatureDefMap().keySet()));
         } catch (IOException e) {
-            throw ModelStore.cannot(
-                    spec,
-                    directory.resolve("saved_model.pb") + " is unreadable (" + e.getMessage() + ")",
-                    "Point backbone.uri at a valid TensorFlow SavedModel.");
+            throw Errors.savedModelUnreadable(spec, directory.resolve("saved_model.pb"), e);
         }
         if (!signatures.contains(spec.signature())) {
-            throw ModelStore.cannot(
-                    spec,
-                    "the SavedModel has no signature " + spec.signature() + " (it has " + signatures + ")",
-                    "Set backbone.signature to one of those.");
+            throw Errors.backboneSignatureMissing(spec, signatures);
         }
     }
 
@@ -129,34 +122,21 @@ public final class Backbone implements AutoCloseable {
     }
 
     private static String pick(
-            BackboneSpec spec, String what, PairList<String, Shape> tensors, String wanted, String key) {
+            BackboneSpec spec, String what, PairList<String, Shape> tensors, String wanted, ConfigKey<String> key) {
         if (tensors == null || tensors.isEmpty()) {
-            throw ModelStore.cannot(
-                    spec,
-                    "signature " + spec.signature() + " has no " + what + "s",
-                    "Set backbone.signature to a serving signature of the model.");
+            throw Errors.signatureHasNoTensors(spec, what);
         }
         if (what.equals("input") && tensors.size() > 1) {
-            throw ModelStore.cannot(
-                    spec,
-                    "signature " + spec.signature() + " has " + tensors.size() + " inputs " + tensors.keys(),
-                    "Export a signature with a single image input.");
+            throw Errors.signatureHasSeveralInputs(spec, tensors.keys());
         }
         if (wanted.isEmpty()) {
             if (tensors.size() > 1) {
-                throw ModelStore.cannot(
-                        spec,
-                        "signature " + spec.signature() + " has several " + what + "s " + tensors.keys(),
-                        "Choose one with " + key + ".");
+                throw Errors.signatureTensorAmbiguous(spec, what, tensors.keys(), key);
             }
             return tensors.get(0).getKey();
         }
         if (!tensors.keys().contains(wanted)) {
-            throw ModelStore.cannot(
-                    spec,
-                    "signature " + spec.signature() + " has no " + what + " " + wanted + " (it has " + tensors.keys()
-                            + ")",
-                    "Set " + key + " to one of those, or leave it empty.");
+            throw Errors.signatureTensorMissing(spec, what, wanted, tensors.keys(), key);
         }
         return wanted;
     }
@@ -168,11 +148,7 @@ public final class Backbone implements AutoCloseable {
                 && (shape[1] == -1 || shape[1] == spec.inputHeight())
                 && (shape[2] == -1 || shape[2] == spec.inputWidth());
         if (!fits) {
-            throw ModelStore.cannot(
-                    spec,
-                    "its input has shape " + Arrays.toString(shape) + " but backbone.input-size is ["
-                            + spec.inputHeight() + ", " + spec.inputWidth() + "] with 3 channels (NHWC)",
-                    "Set backbone.input-size to the model's input size.");
+            throw Errors.backboneInputShapeMismatch(spec, shape);
         }
     }
 
@@ -294,11 +270,7 @@ public final class Backbone implements AutoCloseable {
                 NDArray selected = outputs.get(outputName) != null ? outputs.get(outputName) : outputs.get(0);
                 return new Output(selected.toFloatArray(), selected.getShape().getShape());
             } catch (TranslateException | RuntimeException e) {
-                throw TransferlakeException.cannot(
-                        "embed with backbone " + id,
-                        e.getMessage(),
-                        "Check the backbone's input size and preprocessing.",
-                        e);
+                throw Errors.embeddingFailed(id, e);
             }
         }
 

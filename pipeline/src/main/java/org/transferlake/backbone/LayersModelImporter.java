@@ -30,7 +30,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.types.TFloat32;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * Turns a Keras/TF.js <em>layers</em> model ({@code model.json} + weight files, float32 or
@@ -103,10 +103,7 @@ public final class LayersModelImporter {
         JsonObject topology = json.has("modelTopology") ? json.getAsJsonObject("modelTopology") : json;
         JsonObject modelConfig = topology.has("model_config") ? topology.getAsJsonObject("model_config") : topology;
         if (!json.has("weightsManifest")) {
-            throw cannot(
-                    name,
-                    modelJson + " has no weightsManifest",
-                    "Pass the model.json of a TF.js layers model (tfjs_layers_model format).");
+            throw Errors.noWeightsManifest(name, modelJson);
         }
         Map<String, Weight> weights = readWeights(name, json.getAsJsonArray("weightsManifest"), modelJson.getParent());
         return new LayersModelImporter(name, modelConfig, weights).export(layer, output);
@@ -114,19 +111,13 @@ public final class LayersModelImporter {
 
     private Result export(String cutLayer, Path output) {
         if (!layers.containsKey(cutLayer)) {
-            throw cannot(
-                    name,
-                    "it has no layer named " + cutLayer,
-                    "Pick one of its layers with --layer, e.g. " + lastLayers(5) + ".");
+            throw Errors.noSuchLayer(name, cutLayer, lastLayers(5));
         }
         try (Graph graph = new Graph()) {
             tf = Ops.create(graph);
             Operand<TFloat32> cut = tf.withName(OUTPUT).identity(output(cutLayer));
             if (input == null) {
-                throw cannot(
-                        name,
-                        "layer " + cutLayer + " does not depend on an InputLayer",
-                        "Pick a layer after the model's input.");
+                throw Errors.layerNotAfterInput(name, cutLayer);
             }
             long[] inputDims = input.shape().asArray();
             long[] outputDims = cut.shape().asArray();
@@ -140,10 +131,7 @@ public final class LayersModelImporter {
                         .withFunction(SessionFunction.create(signature, session))
                         .export();
             } catch (IOException e) {
-                throw cannot(
-                        name,
-                        "writing the SavedModel to " + output + " failed (" + e.getMessage() + ")",
-                        "Check that the directory is writable.");
+                throw Errors.savedModelWriteFailed(name, output, e);
             }
             long[] perImage = java.util.Arrays.copyOfRange(outputDims, 1, outputDims.length);
             return new Result(output, (int) inputDims[1], (int) inputDims[2], (int) inputDims[3], perImage);
@@ -157,10 +145,7 @@ public final class LayersModelImporter {
         }
         JsonObject layer = layers.get(layerName);
         if (layer == null) {
-            throw cannot(
-                    name,
-                    "a layer refers to a missing layer " + layerName,
-                    "The model.json is inconsistent: re-export it.");
+            throw Errors.missingInboundLayer(name, layerName);
         }
         List<Operand<TFloat32>> inputs = new ArrayList<>();
         for (String inbound : inboundLayers(layer)) {
@@ -211,12 +196,7 @@ public final class LayersModelImporter {
             case "Dense":
                 return activation(scope, layerName, config, dense(scope, layerName, config, single(layerName, inputs)));
             default:
-                throw cannot(
-                        name,
-                        "layer " + layerName + " has type " + type
-                                + ", which the importer does not support (supported: "
-                                + String.join(", ", SUPPORTED_LAYERS) + ")",
-                        "Cut the model before that layer with --layer, or export the model from Keras as a SavedModel.");
+                throw Errors.unsupportedLayerType(name, layerName, type, SUPPORTED_LAYERS);
         }
     }
 
@@ -226,10 +206,7 @@ public final class LayersModelImporter {
                 || shape.size() != 4
                 || shape.get(1).isJsonNull()
                 || shape.get(2).isJsonNull()) {
-            throw cannot(
-                    name,
-                    "its input is not a fixed-size image batch [null, H, W, C] (" + shape + ")",
-                    "Import a model with a fixed input size.");
+            throw Errors.inputNotFixedSizeImages(name, String.valueOf(shape));
         }
         input = tf.withName(INPUT)
                 .placeholder(
@@ -292,10 +269,7 @@ public final class LayersModelImporter {
 
     private Operand<TFloat32> dense(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
         if (x.shape().numDimensions() != 2) {
-            throw cannot(
-                    name,
-                    "Dense layer " + layerName + " gets a rank-" + x.shape().numDimensions() + " input",
-                    "Only Dense on flat [N, D] inputs is supported: add a Flatten before it, or cut the model earlier.");
+            throw Errors.denseInputNotFlat(name, layerName, x.shape().numDimensions());
         }
         return bias(scope, layerName, config, scope.linalg.matMul(x, constant(scope, weight(layerName, "kernel"))));
     }
@@ -309,10 +283,7 @@ public final class LayersModelImporter {
     private Operand<TFloat32> batchNormalization(Ops scope, String layerName, JsonObject config, Operand<TFloat32> x) {
         int axis = config.has("axis") ? config.get("axis").getAsInt() : -1;
         if (axis != -1 && axis != x.shape().numDimensions() - 1) {
-            throw cannot(
-                    name,
-                    "BatchNormalization layer " + layerName + " normalizes axis " + axis + ", not the channels",
-                    "Only channels-last models are supported.");
+            throw Errors.batchNormalizationNotOnChannels(name, layerName, axis);
         }
         float epsilon = config.has("epsilon") ? config.get("epsilon").getAsFloat() : 1e-3f;
         float[] mean = weight(layerName, "moving_mean").values();
@@ -337,10 +308,7 @@ public final class LayersModelImporter {
         float slope = optionalFloat(config, "negative_slope", 0f);
         float threshold = optionalFloat(config, "threshold", 0f);
         if (slope != 0f || threshold != 0f) {
-            throw cannot(
-                    name,
-                    "ReLU layer " + layerName + " has negative_slope " + slope + " and threshold " + threshold,
-                    "Only plain ReLU (with an optional max_value) is supported.");
+            throw Errors.unsupportedRelu(name, layerName, slope, threshold);
         }
         Float max = config.has("max_value") && !config.get("max_value").isJsonNull()
                 ? config.get("max_value").getAsFloat()
@@ -367,11 +335,7 @@ public final class LayersModelImporter {
             case "softmax":
                 return scope.nn.softmax(x);
             default:
-                throw cannot(
-                        name,
-                        "layer " + layerName + " uses activation " + activation
-                                + ", which the importer does not support",
-                        "Supported activations: linear, relu, relu6, sigmoid, tanh, softmax.");
+                throw Errors.unsupportedActivation(name, layerName, activation);
         }
     }
 
@@ -418,18 +382,12 @@ public final class LayersModelImporter {
                         || entry.getKey().endsWith("/" + key + ":0"))
                 .map(Map.Entry::getValue)
                 .findFirst()
-                .orElseThrow(() -> cannot(
-                        name,
-                        "weight " + key + " is missing from the weights manifest",
-                        "Re-export the model with its weights."));
+                .orElseThrow(() -> Errors.missingWeight(name, key));
     }
 
     private Operand<TFloat32> single(String layerName, List<Operand<TFloat32>> inputs) {
         if (inputs.size() != 1) {
-            throw cannot(
-                    name,
-                    "layer " + layerName + " has " + inputs.size() + " inputs where one is expected",
-                    "Re-export the model.");
+            throw Errors.layerNotSingleInput(name, layerName, inputs.size());
         }
         return inputs.get(0);
     }
@@ -437,11 +395,10 @@ public final class LayersModelImporter {
     private void channelsLast(JsonObject config) {
         if (config.has("data_format")
                 && !"channels_last".equals(config.get("data_format").getAsString())) {
-            throw cannot(
+            throw Errors.unsupportedDataFormat(
                     name,
-                    "layer " + config.get("name").getAsString() + " uses data_format "
-                            + config.get("data_format").getAsString(),
-                    "Only channels_last models are supported.");
+                    config.get("name").getAsString(),
+                    config.get("data_format").getAsString());
         }
     }
 
@@ -453,10 +410,7 @@ public final class LayersModelImporter {
     private String padding(JsonObject config) {
         String padding = config.has("padding") ? config.get("padding").getAsString() : "valid";
         if (!padding.equals("same") && !padding.equals("valid")) {
-            throw cannot(
-                    name,
-                    "layer " + config.get("name").getAsString() + " uses padding " + padding,
-                    "Only 'same' and 'valid' are supported.");
+            throw Errors.unsupportedPadding(name, config.get("name").getAsString(), padding);
         }
         return padding.toUpperCase(java.util.Locale.ROOT);
     }
@@ -486,18 +440,12 @@ public final class LayersModelImporter {
             return inbound;
         }
         if (nodes.size() > 1) {
-            throw cannot(
-                    name,
-                    "layer " + layer.getAsJsonObject("config").get("name").getAsString() + " is shared (called "
-                            + nodes.size() + " times)",
-                    "Shared layers are not supported.");
+            throw Errors.sharedLayer(
+                    name, layer.getAsJsonObject("config").get("name").getAsString(), nodes.size());
         }
         for (JsonElement entry : nodes.get(0).getAsJsonArray()) {
             if (!entry.isJsonArray()) {
-                throw cannot(
-                        name,
-                        "its inbound_nodes use a format other than Keras 2's [[name, node, tensor, kwargs]]",
-                        "Export the model with Keras 2 / tfjs-converter's tfjs_layers_model format.");
+                throw Errors.unsupportedInboundNodes(name);
             }
             inbound.add(entry.getAsJsonArray().get(0).getAsString());
         }
@@ -552,10 +500,7 @@ public final class LayersModelImporter {
         try {
             return JsonParser.parseString(Files.readString(modelJson)).getAsJsonObject();
         } catch (IOException | RuntimeException e) {
-            throw cannot(
-                    name,
-                    modelJson + " is not a readable JSON model (" + e.getMessage() + ")",
-                    "Pass the model.json of a TF.js layers model.");
+            throw Errors.modelJsonUnreadable(name, modelJson, e);
         }
     }
 
@@ -594,10 +539,8 @@ public final class LayersModelImporter {
                         case "uint8" -> Byte.toUnsignedInt(bytes.get());
                         case "uint16" -> Short.toUnsignedInt(bytes.getShort());
                         default ->
-                            throw cannot(
-                                    name,
-                                    "weight " + spec.get("name").getAsString() + " is quantized as " + storage,
-                                    "Only uint8 and uint16 quantization are supported.");
+                            throw Errors.unsupportedQuantization(
+                                    name, spec.get("name").getAsString(), storage);
                     };
                     values[i] = (float) (q * scale + min);
                 }
@@ -605,16 +548,10 @@ public final class LayersModelImporter {
                 bytes.asFloatBuffer().get(values);
                 bytes.position(bytes.position() + 4 * count);
             } else {
-                throw cannot(
-                        name,
-                        "weight " + spec.get("name").getAsString() + " has dtype " + dtype,
-                        "Only float32 weights are supported.");
+                throw Errors.unsupportedWeightDtype(name, spec.get("name").getAsString(), dtype);
             }
         } catch (java.nio.BufferUnderflowException e) {
-            throw cannot(
-                    name,
-                    "the weight files end before weight " + spec.get("name").getAsString(),
-                    "The weight files are truncated: extract them again.");
+            throw Errors.weightsTruncated(name, spec.get("name").getAsString());
         }
         return values;
     }
@@ -627,14 +564,7 @@ public final class LayersModelImporter {
             }
             return ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
-            throw cannot(
-                    name,
-                    "a weight file is unreadable (" + e.getMessage() + ")",
-                    "Keep the weight files next to model.json.");
+            throw Errors.weightFileUnreadable(name, e);
         }
-    }
-
-    private static TransferlakeException cannot(String name, String reason, String fix) {
-        return TransferlakeException.cannot("import backbone " + name, reason, fix);
     }
 }

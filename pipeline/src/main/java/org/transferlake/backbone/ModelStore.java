@@ -19,7 +19,7 @@ import org.apache.hadoop.fs.FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transferlake.config.BackboneSpec;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * Brings a backbone's SavedModel into a local cache directory, named by its content:
@@ -67,18 +67,11 @@ public final class ModelStore {
             Files.createDirectories(cacheDir);
             LocalModel local = spec.isBundled() ? importBundled(spec) : copyRemote(spec);
             if (expectedId.isPresent() && !expectedId.get().equals(local.backboneId())) {
-                throw cannot(
-                        spec,
-                        "its content is " + digestOf(local.backboneId()) + " but this run started with "
-                                + digestOf(expectedId.get()),
-                        "The model at " + spec.uri() + " changed during the run; re-run the job.");
+                throw Errors.backboneChangedDuringRun(spec, digestOf(local.backboneId()), digestOf(expectedId.get()));
             }
             return local;
         } catch (IOException e) {
-            throw cannot(
-                    spec,
-                    "copying " + spec.uri() + " into " + cacheDir + " failed (" + e.getMessage() + ")",
-                    "Check that backbone.uri is readable and the local model cache is writable.");
+            throw Errors.backboneCopyFailed(spec, cacheDir, e);
         }
     }
 
@@ -94,17 +87,14 @@ public final class ModelStore {
         try {
             return bundledId(spec, bundledCutLayer(spec));
         } catch (IOException e) {
-            throw cannot(spec, "its files in the jar are unreadable (" + e.getMessage() + ")", "Rebuild the jar.");
+            throw Errors.bundledBackboneUnreadable(spec, e);
         }
     }
 
     private static String bundledCutLayer(BackboneSpec spec) {
         String cutLayer = BUNDLED_CUT_LAYERS.get(bundledName(spec));
         if (cutLayer == null) {
-            throw cannot(
-                    spec,
-                    "there is no bundled backbone " + bundledName(spec),
-                    "Use bundled:mobilenet_v2, or point backbone.uri at a SavedModel.");
+            throw Errors.noSuchBundledBackbone(spec, bundledName(spec));
         }
         return cutLayer;
     }
@@ -157,10 +147,7 @@ public final class ModelStore {
         org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(spec.uri());
         FileSystem fs = source.getFileSystem(hadoop);
         if (!fs.exists(source)) {
-            throw cannot(
-                    spec,
-                    spec.uri() + " does not exist",
-                    "Point backbone.uri at a SavedModel directory or a .zip/.tar.gz of one.");
+            throw Errors.backboneSourceMissing(spec);
         }
         Path work = Files.createTempDirectory(cacheDir, ".download-");
         try {
@@ -196,10 +183,7 @@ public final class ModelStore {
         } else if (fileName.endsWith(".tar.gz") || fileName.endsWith(".tgz") || fileName.endsWith(".tar")) {
             FileUtil.unTar(archive.toFile(), into.toFile());
         } else {
-            throw cannot(
-                    spec,
-                    spec.uri() + " is a file but not a .zip, .tar.gz or .tgz archive",
-                    "Point backbone.uri at a SavedModel directory or an archive of one.");
+            throw Errors.backboneArchiveUnsupported(spec);
         }
     }
 
@@ -212,11 +196,7 @@ public final class ModelStore {
             return found.filter(path -> path.getFileName().toString().equals("saved_model.pb"))
                     .map(Path::getParent)
                     .findFirst()
-                    .orElseThrow(
-                            () -> cannot(
-                                    spec,
-                                    spec.uri() + " holds no saved_model.pb",
-                                    "Point backbone.uri at a TensorFlow SavedModel (e.g. from model.save() in Keras), or import a TF.js model with 'transferlake backbone import'."));
+                    .orElseThrow(() -> Errors.noSavedModelPb(spec));
         }
     }
 
@@ -265,9 +245,5 @@ public final class ModelStore {
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("Could not delete {}: {}", dir, e.getMessage());
         }
-    }
-
-    static TransferlakeException cannot(BackboneSpec spec, String reason, String fix) {
-        return TransferlakeException.cannot("load backbone " + spec.name(), reason, fix);
     }
 }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * Makes TensorFlow usable offline in this JVM, before the first DJL call: the natives shipped in
@@ -32,19 +32,11 @@ public final class NativeTensorFlow {
         try {
             loaded = Loader.load(org.tensorflow.internal.c_api.global.tensorflow.class);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            throw TransferlakeException.cannot(
-                    "load TensorFlow",
-                    "its native libraries did not load (" + e.getMessage() + ")",
-                    "Check that tensorflow-core-native for this platform (" + Loader.getPlatform()
-                            + ") is on the classpath and that the JavaCPP cache (" + cacheDir() + ") is writable.",
-                    e);
+            throw Errors.tensorFlowNativesNotLoaded(Loader.getPlatform(), cacheDir(), e);
         }
         Path jni = loaded == null ? null : Path.of(loaded);
         if (jni == null || !Files.isRegularFile(jni)) {
-            throw TransferlakeException.cannot(
-                    "load TensorFlow",
-                    "JavaCPP reported no library file (" + loaded + ")",
-                    "Set org.bytedeco.javacpp.cachedir to a writable local directory.");
+            throw Errors.tensorFlowLibraryMissing(loaded);
         }
         libraryDir = jni.getParent();
         System.setProperty("TENSORFLOW_LIBRARY_PATH", libraryDir.toString());

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.config.ConfigLoader;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
-import org.transferlake.config.TransferlakeException;
 import org.transferlake.lake.LakeConnection;
 
 /**
@@ -97,10 +97,7 @@ public final class BackboneBenchmark {
             Process process = builder.start();
             if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 process.destroyForcibly();
-                throw TransferlakeException.cannot(
-                        "benchmark the backbone",
-                        "the measuring process failed (see " + log + ")",
-                        "Run 'transferlake backbone show' to check that the backbone loads.");
+                throw Errors.benchmarkProcessFailed(log);
             }
             String output = Files.readString(log);
             Files.delete(log);
@@ -112,11 +109,10 @@ public final class BackboneBenchmark {
             Matcher peak = PEAK.matcher(output);
             return new Run(onednn, perBatch, peak.find() ? Long.parseLong(peak.group(1)) : -1);
         } catch (IOException e) {
-            throw TransferlakeException.cannot(
-                    "benchmark the backbone", e.getMessage(), "Check that the temp directory is writable.", e);
+            throw Errors.benchmarkLogFailed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while benchmarking", e);
+            throw Errors.interrupted("benchmark the backbone", e);
         }
     }
 

@@ -25,8 +25,8 @@ import org.apache.spark.util.LongAccumulator;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.DemoConfig;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
-import org.transferlake.config.TransferlakeException;
 import org.transferlake.embed.ExecutorModels;
 import org.transferlake.image.ImageDecoder;
 import org.transferlake.image.ImageRejectedException;
@@ -150,10 +150,7 @@ public final class ExtractBenchmark {
     /** Refuses an image count that cannot be split evenly over the 10 classes; callers check it before starting Spark. */
     public static void requireImageCount(int images) {
         if (images < 10 || images % 10 != 0) {
-            throw TransferlakeException.cannot(
-                    "benchmark extract",
-                    "--images must be a positive multiple of 10 (as many of each class), got " + images,
-                    "Pass e.g. --images 1200.");
+            throw Errors.benchImageCountNotTens(images);
         }
     }
 

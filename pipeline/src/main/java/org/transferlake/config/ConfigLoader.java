@@ -77,18 +77,13 @@ public final class ConfigLoader {
 
     private static Config parseFile(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw TransferlakeException.cannot(
-                    "load config", "file " + file + " does not exist", "Pass an existing HOCON file to --config.");
+            throw Errors.configFileMissing(file);
         }
         try {
             return ConfigFactory.parseFile(
                     file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
-            throw TransferlakeException.cannot(
-                    "load config",
-                    file + " is not valid HOCON (" + e.getMessage() + ")",
-                    "Fix the syntax of that file.",
-                    e);
+            throw Errors.configFileNotHocon(file, e);
         }
     }
 
@@ -120,10 +115,7 @@ public final class ConfigLoader {
         try {
             return config.withValue(key, value);
         } catch (ConfigException.BadPath e) {
-            throw TransferlakeException.cannot(
-                    "load config",
-                    "'" + key + "' is not a valid key",
-                    "Write keys as dotted names, e.g. --conf lake.root=s3a://bucket/prefix/.");
+            throw Errors.malformedConfigKey(key);
         }
     }
 
@@ -138,10 +130,7 @@ public final class ConfigLoader {
                     String closest = known.stream()
                             .min(Comparator.comparingInt(k -> editDistance(k, key)))
                             .orElseThrow();
-                    throw TransferlakeException.cannot(
-                            "load config",
-                            "unknown key " + key,
-                            "Did you mean " + closest + "? Every key is listed in conf/default.conf.");
+                    throw Errors.unknownConfigKey(key, closest);
                 });
     }
 
@@ -285,13 +274,8 @@ public final class ConfigLoader {
         String accessKey = s.get(ConfigKeys.LAKE_ACCESS_KEY);
         String secretKey = s.get(ConfigKeys.LAKE_SECRET_KEY);
         if (accessKey.isEmpty() != secretKey.isEmpty()) {
-            ConfigKey<String> missing = accessKey.isEmpty() ? ConfigKeys.LAKE_ACCESS_KEY : ConfigKeys.LAKE_SECRET_KEY;
-            throw TransferlakeException.cannot(
-                    "load config",
-                    missing + " is empty but its partner is set",
-                    "Set both " + SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_ACCESS_KEY.name()) + " and "
-                            + SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_SECRET_KEY.name())
-                            + ", or neither to use the AWS default provider chain.");
+            throw Errors.credentialsHalfSet(
+                    accessKey.isEmpty() ? ConfigKeys.LAKE_ACCESS_KEY : ConfigKeys.LAKE_SECRET_KEY);
         }
         Optional<Credentials> credentials =
                 accessKey.isEmpty() ? Optional.empty() : Optional.of(new Credentials(accessKey, secretKey));
@@ -321,12 +305,7 @@ public final class ConfigLoader {
                     raw);
         }
         if (embedded && !root.getScheme().equals("s3a")) {
-            throw TransferlakeException.cannot(
-                    "load config",
-                    ConfigKeys.LAKE_ROOT + " " + raw + " is not an s3a:// URI but " + ConfigKeys.LAKE_ENDPOINT
-                            + " is embedded",
-                    "Use an s3a://bucket/prefix/ root with the embedded lake, or set " + ConfigKeys.LAKE_ENDPOINT
-                            + " to aws or your S3 URL.");
+            throw Errors.embeddedLakeNeedsS3aRoot(raw);
         }
         if (root.getScheme().equals("s3a")
                 && (root.getAuthority() == null || !root.getAuthority().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"))) {

@@ -166,17 +166,13 @@ final class Settings {
         throw invalid(key, "one of " + String.join(", ", names), value);
     }
 
-    /** {@code Cannot load config: <key> must be <expectation>, got <value>. Set it ... --conf key=<default>.} */
+    /** {@link Errors#invalidConfigValue}, with the key's built-in default as the value to set. */
     TransferlakeException invalid(ConfigKey<?> key, String expectation, Object actual) {
         return invalid(key.name(), expectation, actual);
     }
 
     private TransferlakeException invalid(String key, String expectation, Object actual) {
-        String shown = actual instanceof String ? "'" + actual + "'" : String.valueOf(actual);
-        return TransferlakeException.cannot(
-                "load config",
-                key + " must be " + expectation + ", got " + shown,
-                "Set it in your --config file or with --conf " + key + "="
-                        + defaults.getValue(key).unwrapped() + " (the default).");
+        return Errors.invalidConfigValue(
+                key, expectation, actual, defaults.getValue(key).unwrapped());
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.transferlake.config.DeviceMode;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /** Picks the device for a task from the GPU addresses Spark assigned to it (resource name {@code gpu}). */
 public final class DeviceChoice {
@@ -38,19 +38,13 @@ public final class DeviceChoice {
             return Device.cpu();
         }
         if (assignedGpus.isEmpty()) {
-            throw TransferlakeException.cannot(
-                    "embed on GPU",
-                    "embed.device is gpu but Spark assigned no GPU to this task",
-                    "Set " + GPU_SETTINGS + ", or set embed.device to auto or cpu.");
+            throw Errors.noGpuAssigned(GPU_SETTINGS);
         }
         String address = assignedGpus.get(0);
         try {
             return Device.gpu(Integer.parseInt(address));
         } catch (NumberFormatException e) {
-            throw TransferlakeException.cannot(
-                    "embed on GPU",
-                    "Spark assigned GPU address '" + address + "', which is not a device index",
-                    "Make the discovery script report CUDA device indices (0, 1, ...).");
+            throw Errors.gpuAddressNotAnIndex(address);
         }
     }
 }

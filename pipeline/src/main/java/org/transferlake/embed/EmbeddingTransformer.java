@@ -26,9 +26,9 @@ import org.transferlake.config.ConfigKeys;
 import org.transferlake.config.ConfigLoader;
 import org.transferlake.config.DeviceMode;
 import org.transferlake.config.EmbedConfig;
+import org.transferlake.config.Errors;
 import org.transferlake.config.Pooling;
 import org.transferlake.config.Preprocessing;
-import org.transferlake.config.TransferlakeException;
 
 /**
  * Turns a column of image bytes (e.g. the {@code content} of Spark's {@code binaryFile} source)
@@ -286,25 +286,16 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
     public StructType transformSchema(StructType schema) {
         String input = $(inputCol);
         if (!Arrays.asList(schema.fieldNames()).contains(input)) {
-            throw TransferlakeException.cannot(
-                    "embed images",
-                    "there is no column " + input + " (columns: " + String.join(", ", schema.fieldNames()) + ")",
-                    "Set inputCol to the column holding the image bytes.");
+            throw Errors.noInputColumn(input, schema.fieldNames());
         }
         if (!schema.apply(input).dataType().equals(DataTypes.BinaryType)) {
-            throw TransferlakeException.cannot(
-                    "embed images",
-                    "column " + input + " has type "
-                            + schema.apply(input).dataType().simpleString() + ", expected binary",
-                    "Set inputCol to a binary column, such as content from spark.read.format(\"binaryFile\").");
+            throw Errors.inputColumnNotBinary(
+                    input, schema.apply(input).dataType().simpleString());
         }
         StructType out = schema;
         for (String column : new String[] {$(outputCol), $(widthCol), $(heightCol), $(errorCol), $(errorMessageCol)}) {
             if (Arrays.asList(schema.fieldNames()).contains(column)) {
-                throw TransferlakeException.cannot(
-                        "embed images",
-                        "the output column " + column + " already exists",
-                        "Drop it first or choose another output column name.");
+                throw Errors.outputColumnExists(column);
             }
         }
         out = out.add(new StructField(

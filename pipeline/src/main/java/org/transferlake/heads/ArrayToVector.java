@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /** The first stage of every head: an {@code array<float>} embedding column as an ML vector. */
 public final class ArrayToVector extends Transformer implements DefaultParamsWritable {
@@ -64,10 +64,7 @@ public final class ArrayToVector extends Transformer implements DefaultParamsWri
                 && (array.elementType().equals(DataTypes.FloatType)
                         || array.elementType().equals(DataTypes.DoubleType));
         if (!numericArray) {
-            throw TransferlakeException.cannot(
-                    "train a head",
-                    "column " + input + " is missing or not an array of float/double",
-                    "Train on the embedding column of the features table.");
+            throw Errors.notAnEmbeddingColumn(input);
         }
         return schema.add($(outputCol), SQLDataTypes.VectorType(), false);
     }

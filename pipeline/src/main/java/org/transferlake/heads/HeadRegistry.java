@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.lake.Tables;
 
@@ -53,11 +53,7 @@ public final class HeadRegistry {
 
     /** Makes {@code headId} the champion of its backbone; the previous champion is retired. One commit. */
     public void promote(String headId) {
-        HeadRecord head = find(headId)
-                .orElseThrow(() -> TransferlakeException.cannot(
-                        "promote head " + headId,
-                        "there is no such head",
-                        "List the heads with 'transferlake heads list'."));
+        HeadRecord head = find(headId).orElseThrow(() -> Errors.noSuchHead(headId));
         List<HeadRecord> changes = new ArrayList<>();
         champion(head.backboneId())
                 .filter(current -> !current.headId().equals(headId))
@@ -72,11 +68,7 @@ public final class HeadRegistry {
      * @return the head that is champion again
      */
     public String rollback(String backboneId) {
-        HeadRecord current = champion(backboneId)
-                .orElseThrow(() -> TransferlakeException.cannot(
-                        "roll back the champion of " + backboneId,
-                        "there is no champion",
-                        "Train and promote a head first."));
+        HeadRecord current = champion(backboneId).orElseThrow(() -> Errors.noChampionToRollBack(backboneId));
         HeadRecord previous = first(tables.read(LakeTable.HEADS)
                         .where(col("backbone_id")
                                 .equalTo(backboneId)
@@ -84,10 +76,7 @@ public final class HeadRegistry {
                                 .and(col("promoted_at").isNotNull()))
                         .orderBy(col("promoted_at").desc())
                         .limit(1))
-                .orElseThrow(() -> TransferlakeException.cannot(
-                        "roll back the champion of " + backboneId,
-                        "no earlier champion exists (" + current.headId() + " is the first)",
-                        "Promote another head by id instead."));
+                .orElseThrow(() -> Errors.noEarlierChampion(backboneId, current.headId()));
         tables.upsert(
                 LakeTable.HEADS,
                 HeadRecord.frame(

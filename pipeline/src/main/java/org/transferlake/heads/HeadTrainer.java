@@ -30,8 +30,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.transferlake.config.Errors;
 import org.transferlake.config.HeadsConfig;
-import org.transferlake.config.TransferlakeException;
 
 /**
  * Trains heads on frozen embeddings: each head is one Spark ML {@code PipelineModel} (array →
@@ -85,19 +85,11 @@ public final class HeadTrainer {
                 .collectAsList()
                 .forEach(row -> perClass.put(row.getString(0), row.getLong(1)));
         if (perClass.size() < 2) {
-            throw TransferlakeException.cannot(
-                    "train heads",
-                    "the labeled training features of " + backboneId + " have " + perClass.size() + " class(es) "
-                            + perClass.keySet(),
-                    "Label images of at least 2 classes and run extract.");
+            throw Errors.tooFewClasses(backboneId, perClass.keySet());
         }
         perClass.forEach((label, rows) -> {
             if (rows < config.minExamplesPerClass()) {
-                throw TransferlakeException.cannot(
-                        "train heads",
-                        "class " + label + " has " + rows + " training example(s), fewer than "
-                                + "heads.min-examples-per-class = " + config.minExamplesPerClass(),
-                        "Label more images of " + label + ", or lower that setting.");
+                throw Errors.tooFewExamples(label, rows, config.minExamplesPerClass());
             }
         });
         List<String> unseen =
@@ -112,14 +104,10 @@ public final class HeadTrainer {
                         .sorted()
                         .toList();
         if (!unseen.isEmpty()) {
-            throw TransferlakeException.cannot(
-                    "train heads",
-                    "held-out classes " + unseen + " have no training examples",
-                    "Add training images of those classes.");
+            throw Errors.heldOutClassesUnseen(unseen);
         }
         if (split.test().isEmpty()) {
-            throw TransferlakeException.cannot(
-                    "train heads", "the held-out set is empty", "Add test images or raise heads.test-fraction.");
+            throw Errors.emptyHeldOutSet();
         }
     }
 
@@ -137,11 +125,7 @@ public final class HeadTrainer {
         PipelineStage classifier = switch (algorithm) {
             case "logistic_regression" -> logisticRegression(config, params);
             case "mlp" -> mlp(config, dimension, labels.size(), params);
-            default ->
-                throw TransferlakeException.cannot(
-                        "train heads",
-                        "unknown algorithm " + algorithm,
-                        "Use one of " + HeadsConfig.ALGORITHMS + " in heads.algorithms.");
+            default -> throw Errors.unknownHeadAlgorithm(algorithm);
         };
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
             new ArrayToVector().setInputCol("embedding").setOutputCol("raw_features"),

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transferlake.config.Credentials;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * An S3-compatible server on 127.0.0.1 backed by a directory: S3Proxy with its filesystem store,
@@ -88,11 +88,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
                     Credentials.mask(credentials.accessKey()));
             return new EmbeddedS3Server(process, endpoint, credentials, absoluteDir);
         } catch (IOException e) {
-            throw TransferlakeException.cannot(
-                    "start the embedded lake",
-                    "I/O error in " + absoluteDir + " (" + e.getMessage() + ")",
-                    "Check that lake.embedded.data-dir is writable.",
-                    e);
+            throw Errors.embeddedLakeIoFailed(absoluteDir, e);
         }
     }
 
@@ -143,10 +139,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
     private static Path s3proxyJar() {
         String configured = System.getProperty(JAR_PROPERTY);
         if (configured == null || !Files.isRegularFile(Path.of(configured))) {
-            throw TransferlakeException.cannot(
-                    "start the embedded lake",
-                    "the S3Proxy jar was not found (system property " + JAR_PROPERTY + " = " + configured + ")",
-                    "Run through bin/transferlake, which provides it, or set lake.endpoint to your S3 endpoint.");
+            throw Errors.s3ProxyJarMissing(JAR_PROPERTY, configured);
         }
         return Path.of(configured);
     }
@@ -215,10 +208,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
         long deadline = System.currentTimeMillis() + STARTUP_TIMEOUT_MS;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) {
-                throw TransferlakeException.cannot(
-                        "start the embedded lake",
-                        "S3Proxy exited with code " + process.exitValue() + " (" + tail(log) + ")",
-                        "See " + log + "; if port " + port + " is taken, set lake.embedded.port=0.");
+                throw Errors.s3ProxyExited(process.exitValue(), tail(log), log, port);
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -228,10 +218,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
             }
         }
         process.destroyForcibly();
-        throw TransferlakeException.cannot(
-                "start the embedded lake",
-                "S3Proxy did not listen on port " + port + " within " + STARTUP_TIMEOUT_MS / 1000 + " s",
-                "See " + log + ".");
+        throw Errors.s3ProxyNotListening(port, STARTUP_TIMEOUT_MS / 1000, log);
     }
 
     private static String tail(Path log) {
@@ -248,7 +235,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the embedded lake", e);
+            throw Errors.interrupted("start the embedded lake", e);
         }
     }
 }

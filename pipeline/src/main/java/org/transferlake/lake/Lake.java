@@ -9,8 +9,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
-import org.transferlake.config.TransferlakeException;
 
 /**
  * A lake ready for work: the embedded server when configured, and a Spark session with Delta and
@@ -122,11 +122,7 @@ public final class Lake implements AutoCloseable {
         try {
             return FileSystem.get(root, spark.sparkContext().hadoopConfiguration());
         } catch (IOException e) {
-            throw TransferlakeException.cannot(
-                    "open the lake",
-                    "no file system for " + root + " (" + e.getMessage() + ")",
-                    "Check lake.root and that the matching Hadoop connector is on the classpath.",
-                    e);
+            throw Errors.noFileSystem(root, e);
         }
     }
 

@@ -13,8 +13,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
-import org.transferlake.config.TransferlakeException;
 import org.transferlake.embed.EmbeddingTransformer;
 import org.transferlake.embed.ExecutorModels;
 import org.transferlake.lake.FeatureRows;
@@ -127,11 +127,8 @@ public final class ExtractRun {
             counts.put("quarantined", written.refused());
             counts.put("unchanged", unchanged);
             if (written.embedded() + written.refused() + unchanged != listedCount) {
-                throw TransferlakeException.cannot(
-                        "reconcile extract " + runId,
-                        "listed " + listedCount + " ≠ embedded " + written.embedded() + " + quarantined "
-                                + written.refused() + " + unchanged " + unchanged,
-                        "This is a bug: report it with the runs table row of " + runId + ".");
+                throw Errors.extractCountsDoNotAddUp(
+                        runId, listedCount, written.embedded(), written.refused(), unchanged);
             }
             return new Result(
                     runId, backboneId, listedCount, written.embedded(), written.refused(), unchanged, stages.timings());

@@ -15,7 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * One writing run per lake at a time: Delta's S3 log store is single-writer. The lock is an object
@@ -51,26 +51,15 @@ public final class RunLock implements AutoCloseable {
                     Instant since = Instant.ofEpochMilli(status.getModificationTime());
                     String holder = holder(fs, path);
                     if (Duration.between(since, Instant.now()).compareTo(staleAfter) < 0) {
-                        throw TransferlakeException.cannot(
-                                "start " + job,
-                                "another run holds the lake lock since " + since + " (" + path + ": " + holder + ")",
-                                "Wait for it to finish; if it died, delete " + path
-                                        + " or wait until it is older than runs.lock-stale-after-minutes.");
+                        throw Errors.lockHeld(job, since, path, holder);
                     }
                     LOG.warn("Breaking a stale lake lock from {} ({}): older than {}", since, holder, staleAfter);
                     fs.delete(path, false);
                 }
             }
-            throw TransferlakeException.cannot(
-                    "start " + job,
-                    "the lake lock " + path + " was taken again while breaking a stale one",
-                    "Another run started at the same time: wait for it to finish.");
+            throw Errors.lockRetaken(job, path);
         } catch (IOException e) {
-            throw TransferlakeException.cannot(
-                    "start " + job,
-                    "the lake lock " + path + " is not writable (" + e.getMessage() + ")",
-                    "Check that the lake is reachable and lake.root is writable.",
-                    e);
+            throw Errors.lockNotWritable(job, path, e);
         }
     }
 

@@ -16,7 +16,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
+import org.transferlake.config.TransferlakeException;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.lake.Tables;
 
@@ -63,7 +65,7 @@ public final class RunLog {
                 config.effective(),
                 null);
         tables.append(LakeTable.RUNS, spark.createDataFrame(List.of(row), LakeTable.RUNS.schema()));
-        return new Run(runId);
+        return new Run(runId, job);
     }
 
     private void finish(Run run, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
@@ -92,9 +94,11 @@ public final class RunLog {
     /** A run in progress. */
     public final class Run {
         private final String runId;
+        private final String job;
 
-        private Run(String runId) {
+        private Run(String runId, String job) {
             this.runId = runId;
+            this.job = job;
         }
 
         public String runId() {
@@ -105,8 +109,15 @@ public final class RunLog {
             finish(this, "succeeded", counts, timings, null);
         }
 
+        /**
+         * Records the failure: a {@link TransferlakeException}'s message as it is, anything else (a bug, or
+         * Spark or Delta failing) as {@link Errors#unexpected}.
+         */
         public void fail(Map<String, Long> counts, Map<String, Double> timings, Throwable error) {
-            finish(this, "failed", counts, timings, String.valueOf(error.getMessage()));
+            String message = error instanceof TransferlakeException
+                    ? error.getMessage()
+                    : Errors.unexpected(job, runId, error).getMessage();
+            finish(this, "failed", counts, timings, message);
         }
     }
 }

@@ -9,8 +9,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.transferlake.backbone.ModelStore;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
-import org.transferlake.config.TransferlakeException;
 import org.transferlake.heads.HeadRecord;
 import org.transferlake.heads.HeadRegistry;
 import org.transferlake.lake.LakeTable;
@@ -40,20 +40,13 @@ public final class ScoreRun {
             HeadRecord head = stages.run(
                     "pick the head",
                     () -> headId.isPresent()
-                            ? registry.find(headId.get())
-                                    .orElseThrow(() -> TransferlakeException.cannot(
-                                            "score",
-                                            "there is no head " + headId.get(),
-                                            "List the heads with 'transferlake heads list'."))
+                            ? registry.find(headId.get()).orElseThrow(() -> Errors.noHeadToScoreWith(headId.get()))
                             : registry.champion(new ModelStore(
                                                     config.modelCacheDir(),
                                                     spark.sparkContext().hadoopConfiguration())
                                             .identify(config.backbone()))
-                                    .orElseThrow(() -> TransferlakeException.cannot(
-                                            "score",
-                                            "there is no champion head for backbone "
-                                                    + config.backbone().name(),
-                                            "Run 'transferlake train' first, or pass --head <id>.")));
+                                    .orElseThrow(() -> Errors.noChampionToScoreWith(
+                                            config.backbone().name())));
             Dataset<Row> features =
                     tables.read(LakeTable.FEATURES).where(col("backbone_id").equalTo(head.backboneId()));
             Dataset<Row> scored = tables.pinned(

@@ -13,8 +13,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.transferlake.backbone.ModelStore;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
-import org.transferlake.config.TransferlakeException;
 import org.transferlake.heads.HeadMetrics;
 import org.transferlake.heads.HeadRecord;
 import org.transferlake.heads.HeadRegistry;
@@ -115,11 +115,7 @@ public final class TrainRun {
                 try {
                     head.model().write().overwrite().save(modelUri);
                 } catch (java.io.IOException e) {
-                    throw TransferlakeException.cannot(
-                            "save head " + headId,
-                            "writing " + modelUri + " failed (" + e.getMessage() + ")",
-                            "Check that lake.root is writable.",
-                            e);
+                    throw Errors.headSaveFailed(headId, modelUri, e);
                 }
                 registry.register(HeadRecord.candidate(headId, backboneId, head, trainRows, testRows, modelUri, runId));
                 return new TrainedHead(headId, algorithm, head.metrics(), modelUri);

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * Where and how a head's predictions are exported for tools outside the lake.
@@ -26,10 +26,7 @@ public record PredictionExport(String uri, Format format) {
             return Arrays.stream(values())
                     .filter(format -> format.name().equalsIgnoreCase(name))
                     .findFirst()
-                    .orElseThrow(() -> TransferlakeException.cannot(
-                            "export predictions",
-                            "format " + name + " is not one of [csv, parquet, json]",
-                            "Pass --format csv, parquet or json."));
+                    .orElseThrow(() -> Errors.unknownExportFormat(name));
         }
 
         String sparkName() {

@@ -25,7 +25,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.transferlake.config.DemoConfig;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * Writes Fashion-MNIST into the lake as PNG objects in ImageFolder layout:
@@ -66,7 +66,9 @@ public final class DemoData {
             int testStart = data.fromPackage() ? 0 : testPool.size() - config.testPerClass();
             if (config.trainPerClass() > trainPool.size()
                     || (!data.fromPackage() && config.trainPerClass() > testStart)) {
-                throw tooManyRequested(config, data, className, trainPool.size());
+                throw data.fromPackage()
+                        ? Errors.demoClassTooSmall(config, className, trainPool.size())
+                        : Errors.demoSampleExceedsBundledSplit(config, trainPool.size());
             }
             for (int index : trainPool.subList(0, config.trainPerClass())) {
                 plan.add(new DemoImage("train", className, data.train(), index));
@@ -76,24 +78,6 @@ public final class DemoData {
             }
         }
         return plan;
-    }
-
-    private static TransferlakeException tooManyRequested(
-            DemoConfig config, FashionMnist.Dataset data, String className, int available) {
-        if (data.fromPackage()) {
-            return TransferlakeException.cannot(
-                    "write demo data",
-                    "class " + className + " has " + available + " train images, fewer than demo.train-per-class = "
-                            + config.trainPerClass(),
-                    "Lower demo.train-per-class.");
-        }
-        return TransferlakeException.cannot(
-                "write demo data",
-                "demo.train-per-class + demo.test-per-class = " + (config.trainPerClass() + config.testPerClass())
-                        + " exceeds the " + available
-                        + " images per class of the bundled test split (no Debian package in "
-                        + config.datasetDir() + ")",
-                "Install the Debian package dataset-fashion-mnist, or lower demo.train-per-class.");
     }
 
     private static List<Integer> shuffledIndices(FashionMnist.Split split, int label, Random random) {
@@ -141,15 +125,10 @@ public final class DemoData {
                 future.get();
             }
         } catch (ExecutionException e) {
-            throw TransferlakeException.cannot(
-                    "write demo data",
-                    "writing under " + root.resolve(IMAGES_PREFIX) + " failed ("
-                            + e.getCause().getMessage() + ")",
-                    "Check that the lake is reachable and writable; a re-run writes only what is missing.",
-                    e.getCause());
+            throw Errors.demoDataWriteFailed(root.resolve(IMAGES_PREFIX), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while writing demo data", e);
+            throw Errors.interrupted("write demo data", e);
         } finally {
             writers.shutdownNow();
         }
@@ -204,8 +183,7 @@ public final class DemoData {
                 relative.add(full.substring(rootString.endsWith("/") ? rootString.length() : rootString.length() + 1));
             }
         } catch (IOException e) {
-            throw TransferlakeException.cannot(
-                    "list " + base, e.getMessage(), "Check that the lake is reachable and lake.root is right.", e);
+            throw Errors.lakeListingFailed(base, e);
         }
         return relative;
     }

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * Fashion-MNIST (Zalando, MIT) read from its gzipped IDX files: from the Debian package
@@ -70,11 +70,7 @@ public final class FashionMnist {
             }
             return read(TEST, images, labels);
         } catch (IOException e) {
-            throw TransferlakeException.cannot(
-                    "read Fashion-MNIST",
-                    e.getMessage(),
-                    "Rebuild the jar, or install the Debian package dataset-fashion-mnist.",
-                    e);
+            throw Errors.bundledFashionMnistUnreadable(e);
         }
     }
 
@@ -84,11 +80,7 @@ public final class FashionMnist {
                 InputStream labelStream = Files.newInputStream(dir.resolve(split + "-labels-idx1-ubyte.gz"))) {
             return read(split, imageStream, labelStream);
         } catch (IOException e) {
-            throw TransferlakeException.cannot(
-                    "read Fashion-MNIST",
-                    images + " is unreadable (" + e.getMessage() + ")",
-                    "Reinstall the Debian package dataset-fashion-mnist.",
-                    e);
+            throw Errors.fashionMnistUnreadable(images, e);
         }
     }
 

@@ -24,7 +24,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /**
  * Finds images (extensions matched case-insensitively) and reads their bytes with Spark's
@@ -66,16 +66,9 @@ public final class ImageListing {
                     }
                 }
             } catch (FileNotFoundException e) {
-                throw TransferlakeException.cannot(
-                        "list images",
-                        "root " + root + " does not exist",
-                        "Check extract.roots (default: <lake.root>images/); run 'transferlake demo-data' for the demo images.");
+                throw Errors.imageRootDoesNotExist(root);
             } catch (IOException e) {
-                throw TransferlakeException.cannot(
-                        "list images",
-                        "listing " + root + " failed (" + e.getMessage() + ")",
-                        "Check that the lake is reachable and the credentials can list it.",
-                        e);
+                throw Errors.imageListingFailed(root, e);
             }
         }
         return spark.createDataFrame(rows, METADATA);
@@ -111,12 +104,9 @@ public final class ImageListing {
             return reader.load(paths.toArray(String[]::new));
         } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes but thrown unchecked
             if (e instanceof AnalysisException && e.getMessage().contains("PATH_NOT_FOUND")) {
-                throw TransferlakeException.cannot(
-                        "list images",
-                        ((AnalysisException) e).getSimpleMessage(),
-                        "Check extract.roots (default: <lake.root>images/); run 'transferlake demo-data' for the demo images.");
+                throw Errors.imagePathNotFound(((AnalysisException) e).getSimpleMessage());
             }
-            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            throw e instanceof RuntimeException runtime ? runtime : Errors.imagesUnreadable(paths, e);
         }
     }
 

@@ -12,7 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.transferlake.config.TransferlakeException;
+import org.transferlake.config.Errors;
 
 /** Where labels and splits come from: the folder layout, or a table of {@code path, label[, split]}. */
 public final class Labels {
@@ -43,17 +43,11 @@ public final class Labels {
                     ? spark.read().option("header", "true").csv(location)
                     : spark.read().format("delta").load(location);
         } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes but thrown unchecked
-            throw TransferlakeException.cannot(
-                    "read labels",
-                    location + " is not a readable CSV file or Delta table (" + e.getMessage() + ")",
-                    "Check extract.labels, or leave it empty to take labels from the folder layout.");
+            throw Errors.labelsUnreadable(location, e);
         }
         java.util.List<String> columns = java.util.Arrays.asList(labels.columns());
         if (!columns.contains("path") || !columns.contains("label")) {
-            throw TransferlakeException.cannot(
-                    "read labels",
-                    location + " has columns " + columns + ", not path and label",
-                    "Give it a header row with path,label[,split].");
+            throw Errors.labelsLackPathOrLabel(location, columns);
         }
         Column splitColumn = columns.contains("split")
                 ? col("split").cast(DataTypes.StringType)

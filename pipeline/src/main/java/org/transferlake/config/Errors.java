@@ -1,0 +1,825 @@
+package org.transferlake.config;
+
+import com.typesafe.config.ConfigException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every error a user can see, one method per situation (after Delta kernel's {@code DeltaErrors}):
+ * each builds the whole {@code Cannot <action>: <reason>. <what to do>} message from the values that
+ * vary, so call sites never compose wording and tests can assert it. Keys are named through their
+ * {@link ConfigKeys} constants, so a renamed key renames every message.
+ */
+public final class Errors {
+    private static final String LOAD_CONFIG = "load config";
+    private static final String LIST_IMAGES = "list images";
+    private static final String READ_FASHION_MNIST = "read Fashion-MNIST";
+    private static final String READ_LABELS = "read labels";
+    private static final String WRITE_DEMO_DATA = "write demo data";
+    private static final String START_EMBEDDED_LAKE = "start the embedded lake";
+    private static final String LOAD_TENSORFLOW = "load TensorFlow";
+    private static final String EMBED_IMAGES = "embed images";
+    private static final String EMBED_ON_GPU = "embed on GPU";
+    private static final String TRAIN_HEADS = "train heads";
+    private static final String SCORE = "score";
+    private static final String BENCHMARK_BACKBONE = "benchmark the backbone";
+
+    private Errors() {}
+
+    // any job
+
+    /** The thread was interrupted, e.g. by Ctrl-C; the caller has set the interrupt flag again. */
+    public static TransferlakeException interrupted(String action, InterruptedException e) {
+        return TransferlakeException.cannot(
+                action, "it was interrupted", "Run it again unless it was stopped on purpose.", e);
+    }
+
+    // config
+
+    /** The {@code --config} file does not exist. */
+    public static TransferlakeException configFileMissing(Path file) {
+        return TransferlakeException.cannot(
+                LOAD_CONFIG, "file " + file + " does not exist", "Pass an existing HOCON file to --config.");
+    }
+
+    /** The {@code --config} file does not parse as HOCON. */
+    public static TransferlakeException configFileNotHocon(Path file, ConfigException e) {
+        return TransferlakeException.cannot(
+                LOAD_CONFIG, file + " is not valid HOCON (" + e.getMessage() + ")", "Fix the syntax of that file.", e);
+    }
+
+    /** A {@code --conf} key that is not a dotted path. */
+    public static TransferlakeException malformedConfigKey(String key) {
+        return TransferlakeException.cannot(
+                LOAD_CONFIG,
+                "'" + key + "' is not a valid key",
+                "Write keys as dotted names, e.g. --conf " + ConfigKeys.LAKE_ROOT + "=s3a://bucket/prefix/.");
+    }
+
+    /** A key that {@link ConfigKeys} does not declare; {@code closest} is the declared key nearest in spelling. */
+    public static TransferlakeException unknownConfigKey(String key, String closest) {
+        return TransferlakeException.cannot(
+                LOAD_CONFIG,
+                "unknown key " + key,
+                "Did you mean " + closest + "? Every key is listed in conf/default.conf.");
+    }
+
+    /** A value of the wrong type or out of range; strings are shown quoted, so an empty one is visible. */
+    public static TransferlakeException invalidConfigValue(
+            String key, String expectation, Object actual, Object defaultValue) {
+        String shown = actual instanceof String ? "'" + actual + "'" : String.valueOf(actual);
+        return TransferlakeException.cannot(
+                LOAD_CONFIG,
+                key + " must be " + expectation + ", got " + shown,
+                "Set it in your --config file or with --conf " + key + "=" + defaultValue + " (the default).");
+    }
+
+    /** One of the two static lake keys is set and {@code emptyKey}, the other, is not. */
+    public static TransferlakeException credentialsHalfSet(ConfigKey<String> emptyKey) {
+        return TransferlakeException.cannot(
+                LOAD_CONFIG,
+                emptyKey + " is empty but its partner is set",
+                "Set both " + ConfigLoader.SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_ACCESS_KEY.name()) + " and "
+                        + ConfigLoader.SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_SECRET_KEY.name())
+                        + ", or neither to use the AWS default provider chain.");
+    }
+
+    /** The embedded lake serves S3 only, but {@code root} (as written) is not an s3a:// URI. */
+    public static TransferlakeException embeddedLakeNeedsS3aRoot(String root) {
+        return TransferlakeException.cannot(
+                LOAD_CONFIG,
+                ConfigKeys.LAKE_ROOT + " " + root + " is not an s3a:// URI but " + ConfigKeys.LAKE_ENDPOINT
+                        + " is embedded",
+                "Use an s3a://bucket/prefix/ root with the embedded lake, or set " + ConfigKeys.LAKE_ENDPOINT
+                        + " to aws or your S3 URL.");
+    }
+
+    // images, listing, labels, demo data
+
+    /** The Fashion-MNIST split bundled in the jar cannot be read. */
+    public static TransferlakeException bundledFashionMnistUnreadable(IOException e) {
+        return TransferlakeException.cannot(
+                READ_FASHION_MNIST,
+                e.getMessage(),
+                "Rebuild the jar, or install the Debian package dataset-fashion-mnist.",
+                e);
+    }
+
+    /** An IDX file of the Debian package {@code dataset-fashion-mnist} cannot be read. */
+    public static TransferlakeException fashionMnistUnreadable(Path images, IOException e) {
+        return TransferlakeException.cannot(
+                READ_FASHION_MNIST,
+                images + " is unreadable (" + e.getMessage() + ")",
+                "Reinstall the Debian package dataset-fashion-mnist.",
+                e);
+    }
+
+    /** An image root does not exist. */
+    public static TransferlakeException imageRootDoesNotExist(URI root) {
+        return TransferlakeException.cannot(LIST_IMAGES, "root " + root + " does not exist", checkImageRoots());
+    }
+
+    /** Listing an image root failed. */
+    public static TransferlakeException imageListingFailed(URI root, IOException e) {
+        return TransferlakeException.cannot(
+                LIST_IMAGES,
+                "listing " + root + " failed (" + e.getMessage() + ")",
+                "Check that the lake is reachable and the credentials can list it.",
+                e);
+    }
+
+    /** Spark found nothing at a path to read images from; {@code sparkMessage} says which. */
+    public static TransferlakeException imagePathNotFound(String sparkMessage) {
+        return TransferlakeException.cannot(LIST_IMAGES, sparkMessage, checkImageRoots());
+    }
+
+    /** Spark could not read the bytes of the images at {@code paths}. */
+    public static TransferlakeException imagesUnreadable(List<String> paths, Exception e) {
+        String shown = paths.size() <= 3
+                ? String.join(", ", paths)
+                : String.join(", ", paths.subList(0, 3)) + " and " + (paths.size() - 3) + " more";
+        return TransferlakeException.cannot(
+                "read images",
+                "Spark could not read " + shown + " (" + e.getMessage() + ")",
+                "Check that the lake is reachable and the credentials can read it.",
+                e);
+    }
+
+    private static String checkImageRoots() {
+        return "Check " + ConfigKeys.EXTRACT_ROOTS + " (default: <" + ConfigKeys.LAKE_ROOT
+                + ">images/); run 'transferlake demo-data' for the demo images.";
+    }
+
+    /** The labels location is neither a readable CSV file nor a Delta table. */
+    public static TransferlakeException labelsUnreadable(String location, Exception e) {
+        return TransferlakeException.cannot(
+                READ_LABELS,
+                location + " is not a readable CSV file or Delta table (" + e.getMessage() + ")",
+                "Check " + ConfigKeys.EXTRACT_LABELS + ", or leave it empty to take labels from the folder layout.",
+                e);
+    }
+
+    /** The labels table lacks a {@code path} or a {@code label} column. */
+    public static TransferlakeException labelsLackPathOrLabel(String location, List<String> columns) {
+        return TransferlakeException.cannot(
+                READ_LABELS,
+                location + " has columns " + columns + ", not path and label",
+                "Give it a header row with path,label[,split].");
+    }
+
+    /** A class of the Debian package's train split has fewer images than the sample asks for. */
+    public static TransferlakeException demoClassTooSmall(DemoConfig config, String className, int available) {
+        return TransferlakeException.cannot(
+                WRITE_DEMO_DATA,
+                "class " + className + " has " + available + " train images, fewer than "
+                        + ConfigKeys.DEMO_TRAIN_PER_CLASS + " = " + config.trainPerClass(),
+                "Lower " + ConfigKeys.DEMO_TRAIN_PER_CLASS + ".");
+    }
+
+    /** Without the Debian package, train and test per class exceed the bundled split's images per class. */
+    public static TransferlakeException demoSampleExceedsBundledSplit(DemoConfig config, int available) {
+        return TransferlakeException.cannot(
+                WRITE_DEMO_DATA,
+                ConfigKeys.DEMO_TRAIN_PER_CLASS + " + " + ConfigKeys.DEMO_TEST_PER_CLASS + " = "
+                        + (config.trainPerClass() + config.testPerClass()) + " exceeds the " + available
+                        + " images per class of the bundled test split (no Debian package in "
+                        + config.datasetDir() + ")",
+                "Install the Debian package dataset-fashion-mnist, or lower " + ConfigKeys.DEMO_TRAIN_PER_CLASS + ".");
+    }
+
+    /** Writing a demo image under {@code imagesRoot} failed. */
+    public static TransferlakeException demoDataWriteFailed(URI imagesRoot, Throwable e) {
+        return TransferlakeException.cannot(
+                WRITE_DEMO_DATA,
+                "writing under " + imagesRoot + " failed (" + e.getMessage() + ")",
+                "Check that the lake is reachable and writable; a re-run writes only what is missing.",
+                e);
+    }
+
+    /** Listing what is already under a directory of the lake failed. */
+    public static TransferlakeException lakeListingFailed(org.apache.hadoop.fs.Path directory, IOException e) {
+        return TransferlakeException.cannot(
+                "list " + directory,
+                e.getMessage(),
+                "Check that the lake is reachable and " + ConfigKeys.LAKE_ROOT + " is right.",
+                e);
+    }
+
+    // backbone
+
+    /** TensorFlow's native libraries did not load on this {@code platform}. */
+    public static TransferlakeException tensorFlowNativesNotLoaded(String platform, String cacheDir, Throwable e) {
+        return TransferlakeException.cannot(
+                LOAD_TENSORFLOW,
+                "its native libraries did not load (" + e.getMessage() + ")",
+                "Check that tensorflow-core-native for this platform (" + platform
+                        + ") is on the classpath and that the JavaCPP cache (" + cacheDir + ") is writable.",
+                e);
+    }
+
+    /** JavaCPP loaded TensorFlow but named no library file ({@code loaded} is what it returned). */
+    public static TransferlakeException tensorFlowLibraryMissing(String loaded) {
+        return TransferlakeException.cannot(
+                LOAD_TENSORFLOW,
+                "JavaCPP reported no library file (" + loaded + ")",
+                "Set org.bytedeco.javacpp.cachedir to a writable local directory.");
+    }
+
+    /** TensorFlow refused the localized SavedModel in {@code directory}. */
+    public static TransferlakeException backboneNotLoadable(BackboneSpec spec, Path directory, Exception e) {
+        return cannotLoad(
+                spec,
+                "TensorFlow could not load " + directory + " with signature " + spec.signature() + " (" + e.getMessage()
+                        + ")",
+                "Check " + ConfigKeys.BACKBONE_URI + " and " + ConfigKeys.BACKBONE_SIGNATURE
+                        + " (saved_model_cli show --dir … --all lists them).",
+                e);
+    }
+
+    /** The backbone's {@code saved_model.pb} cannot be read. */
+    public static TransferlakeException savedModelUnreadable(BackboneSpec spec, Path savedModelPb, IOException e) {
+        return cannotLoad(
+                spec,
+                savedModelPb + " is unreadable (" + e.getMessage() + ")",
+                "Point " + ConfigKeys.BACKBONE_URI + " at a valid TensorFlow SavedModel.",
+                e);
+    }
+
+    /** The SavedModel has no signature named {@code spec.signature()}; it has {@code signatures}. */
+    public static TransferlakeException backboneSignatureMissing(BackboneSpec spec, Set<String> signatures) {
+        return cannotLoad(
+                spec,
+                "the SavedModel has no signature " + spec.signature() + " (it has " + signatures + ")",
+                "Set " + ConfigKeys.BACKBONE_SIGNATURE + " to one of those.");
+    }
+
+    /** The signature has no tensors of {@code kind} ({@code input} or {@code output}). */
+    public static TransferlakeException signatureHasNoTensors(BackboneSpec spec, String kind) {
+        return cannotLoad(
+                spec,
+                "signature " + spec.signature() + " has no " + kind + "s",
+                "Set " + ConfigKeys.BACKBONE_SIGNATURE + " to a serving signature of the model.");
+    }
+
+    /** The signature takes more than the one image input a backbone is fed. */
+    public static TransferlakeException signatureHasSeveralInputs(BackboneSpec spec, List<String> inputs) {
+        return cannotLoad(
+                spec,
+                "signature " + spec.signature() + " has " + inputs.size() + " inputs " + inputs,
+                "Export a signature with a single image input.");
+    }
+
+    /** The signature has several tensors of {@code kind} and {@code key} does not choose one. */
+    public static TransferlakeException signatureTensorAmbiguous(
+            BackboneSpec spec, String kind, List<String> tensors, ConfigKey<String> key) {
+        return cannotLoad(
+                spec,
+                "signature " + spec.signature() + " has several " + kind + "s " + tensors,
+                "Choose one with " + key + ".");
+    }
+
+    /** The tensor of {@code kind} that {@code key} names is not in the signature. */
+    public static TransferlakeException signatureTensorMissing(
+            BackboneSpec spec, String kind, String wanted, List<String> tensors, ConfigKey<String> key) {
+        return cannotLoad(
+                spec,
+                "signature " + spec.signature() + " has no " + kind + " " + wanted + " (it has " + tensors + ")",
+                "Set " + key + " to one of those, or leave it empty.");
+    }
+
+    /** The model's input {@code shape} does not take images of the configured size. */
+    public static TransferlakeException backboneInputShapeMismatch(BackboneSpec spec, long[] shape) {
+        return cannotLoad(
+                spec,
+                "its input has shape " + Arrays.toString(shape) + " but " + ConfigKeys.BACKBONE_INPUT_SIZE + " is ["
+                        + spec.inputHeight() + ", " + spec.inputWidth() + "] with 3 channels (NHWC)",
+                "Set " + ConfigKeys.BACKBONE_INPUT_SIZE + " to the model's input size.");
+    }
+
+    /** The model's content ({@code digest}) is no longer what the run started with ({@code expectedDigest}). */
+    public static TransferlakeException backboneChangedDuringRun(
+            BackboneSpec spec, String digest, String expectedDigest) {
+        return cannotLoad(
+                spec,
+                "its content is " + digest + " but this run started with " + expectedDigest,
+                "The model at " + spec.uri() + " changed during the run; re-run the job.");
+    }
+
+    /** Copying the model into the local cache failed. */
+    public static TransferlakeException backboneCopyFailed(BackboneSpec spec, Path cacheDir, IOException e) {
+        return cannotLoad(
+                spec,
+                "copying " + spec.uri() + " into " + cacheDir + " failed (" + e.getMessage() + ")",
+                "Check that " + ConfigKeys.BACKBONE_URI + " is readable and the local model cache is writable.",
+                e);
+    }
+
+    /** The bundled backbone's files in the jar cannot be read. */
+    public static TransferlakeException bundledBackboneUnreadable(BackboneSpec spec, IOException e) {
+        return cannotLoad(spec, "its files in the jar are unreadable (" + e.getMessage() + ")", "Rebuild the jar.", e);
+    }
+
+    /** {@code bundled:<bundledName>} names no backbone shipped in the jar. */
+    public static TransferlakeException noSuchBundledBackbone(BackboneSpec spec, String bundledName) {
+        return cannotLoad(
+                spec,
+                "there is no bundled backbone " + bundledName,
+                "Use bundled:mobilenet_v2, or point " + ConfigKeys.BACKBONE_URI + " at a SavedModel.");
+    }
+
+    /** Nothing exists at the backbone's URI. */
+    public static TransferlakeException backboneSourceMissing(BackboneSpec spec) {
+        return cannotLoad(
+                spec,
+                spec.uri() + " does not exist",
+                "Point " + ConfigKeys.BACKBONE_URI + " at a SavedModel directory or a .zip/.tar.gz of one.");
+    }
+
+    /** The backbone's URI is a file of a kind that is not an archive this can unpack. */
+    public static TransferlakeException backboneArchiveUnsupported(BackboneSpec spec) {
+        return cannotLoad(
+                spec,
+                spec.uri() + " is a file but not a .zip, .tar.gz or .tgz archive",
+                "Point " + ConfigKeys.BACKBONE_URI + " at a SavedModel directory or an archive of one.");
+    }
+
+    /** The backbone's URI holds no {@code saved_model.pb}. */
+    public static TransferlakeException noSavedModelPb(BackboneSpec spec) {
+        return cannotLoad(
+                spec,
+                spec.uri() + " holds no saved_model.pb",
+                "Point " + ConfigKeys.BACKBONE_URI
+                        + " at a TensorFlow SavedModel (e.g. from model.save() in Keras), or import a TF.js model with"
+                        + " 'transferlake backbone import'.");
+    }
+
+    private static TransferlakeException cannotLoad(BackboneSpec spec, String reason, String fix) {
+        return cannotLoad(spec, reason, fix, null);
+    }
+
+    private static TransferlakeException cannotLoad(BackboneSpec spec, String reason, String fix, Throwable cause) {
+        return TransferlakeException.cannot("load backbone " + spec.name(), reason, fix, cause);
+    }
+
+    // backbone import (TF.js layers models; name is the backbone's)
+
+    /** The {@code model.json} has no weights manifest. */
+    public static TransferlakeException noWeightsManifest(String name, Path modelJson) {
+        return cannotImport(
+                name,
+                modelJson + " has no weightsManifest",
+                "Pass the model.json of a TF.js layers model (tfjs_layers_model format).");
+    }
+
+    /** The model has no layer {@code layer} to cut at; {@code lastLayers} lists its last few. */
+    public static TransferlakeException noSuchLayer(String name, String layer, String lastLayers) {
+        return cannotImport(
+                name,
+                "it has no layer named " + layer,
+                "Pick one of its layers with --layer, e.g. " + lastLayers + ".");
+    }
+
+    /** The cut layer is not fed by the model's input. */
+    public static TransferlakeException layerNotAfterInput(String name, String layer) {
+        return cannotImport(
+                name, "layer " + layer + " does not depend on an InputLayer", "Pick a layer after the model's input.");
+    }
+
+    /** Writing the imported SavedModel failed. */
+    public static TransferlakeException savedModelWriteFailed(String name, Path output, IOException e) {
+        return cannotImport(
+                name,
+                "writing the SavedModel to " + output + " failed (" + e.getMessage() + ")",
+                "Check that the directory is writable.",
+                e);
+    }
+
+    /** A layer is fed by a layer the model does not define. */
+    public static TransferlakeException missingInboundLayer(String name, String layer) {
+        return cannotImport(
+                name, "a layer refers to a missing layer " + layer, "The model.json is inconsistent: re-export it.");
+    }
+
+    /** A layer of a {@code type} the importer cannot rebuild. */
+    public static TransferlakeException unsupportedLayerType(
+            String name, String layer, String type, Set<String> supported) {
+        return cannotImport(
+                name,
+                "layer " + layer + " has type " + type + ", which the importer does not support (supported: "
+                        + String.join(", ", supported) + ")",
+                "Cut the model before that layer with --layer, or export the model from Keras as a SavedModel.");
+    }
+
+    /** The input layer's {@code batch_input_shape} is not {@code [null, H, W, C]} with H and W fixed. */
+    public static TransferlakeException inputNotFixedSizeImages(String name, String batchInputShape) {
+        return cannotImport(
+                name,
+                "its input is not a fixed-size image batch [null, H, W, C] (" + batchInputShape + ")",
+                "Import a model with a fixed input size.");
+    }
+
+    /** A Dense layer is fed a tensor of {@code rank} other than 2. */
+    public static TransferlakeException denseInputNotFlat(String name, String layer, int rank) {
+        return cannotImport(
+                name,
+                "Dense layer " + layer + " gets a rank-" + rank + " input",
+                "Only Dense on flat [N, D] inputs is supported: add a Flatten before it, or cut the model earlier.");
+    }
+
+    /** A BatchNormalization layer normalizes an {@code axis} other than the channels. */
+    public static TransferlakeException batchNormalizationNotOnChannels(String name, String layer, int axis) {
+        return cannotImport(
+                name,
+                "BatchNormalization layer " + layer + " normalizes axis " + axis + ", not the channels",
+                "Only channels-last models are supported.");
+    }
+
+    /** A ReLU layer is leaky or thresholded. */
+    public static TransferlakeException unsupportedRelu(String name, String layer, float slope, float threshold) {
+        return cannotImport(
+                name,
+                "ReLU layer " + layer + " has negative_slope " + slope + " and threshold " + threshold,
+                "Only plain ReLU (with an optional max_value) is supported.");
+    }
+
+    /** A layer uses an activation the importer cannot rebuild. */
+    public static TransferlakeException unsupportedActivation(String name, String layer, String activation) {
+        return cannotImport(
+                name,
+                "layer " + layer + " uses activation " + activation + ", which the importer does not support",
+                "Supported activations: linear, relu, relu6, sigmoid, tanh, softmax.");
+    }
+
+    /** The weight {@code key} ({@code layer/parameter}) is not in the weights manifest. */
+    public static TransferlakeException missingWeight(String name, String key) {
+        return cannotImport(
+                name,
+                "weight " + key + " is missing from the weights manifest",
+                "Re-export the model with its weights.");
+    }
+
+    /** A single-input layer is fed {@code inputs} tensors. */
+    public static TransferlakeException layerNotSingleInput(String name, String layer, int inputs) {
+        return cannotImport(
+                name, "layer " + layer + " has " + inputs + " inputs where one is expected", "Re-export the model.");
+    }
+
+    /** A layer uses a {@code dataFormat} other than channels_last. */
+    public static TransferlakeException unsupportedDataFormat(String name, String layer, String dataFormat) {
+        return cannotImport(
+                name, "layer " + layer + " uses data_format " + dataFormat, "Only channels_last models are supported.");
+    }
+
+    /** A layer uses a {@code padding} other than same or valid. */
+    public static TransferlakeException unsupportedPadding(String name, String layer, String padding) {
+        return cannotImport(
+                name, "layer " + layer + " uses padding " + padding, "Only 'same' and 'valid' are supported.");
+    }
+
+    /** A layer is called {@code calls} times in the graph. */
+    public static TransferlakeException sharedLayer(String name, String layer, int calls) {
+        return cannotImport(
+                name, "layer " + layer + " is shared (called " + calls + " times)", "Shared layers are not supported.");
+    }
+
+    /** The layers' {@code inbound_nodes} are not in Keras 2's format. */
+    public static TransferlakeException unsupportedInboundNodes(String name) {
+        return cannotImport(
+                name,
+                "its inbound_nodes use a format other than Keras 2's [[name, node, tensor, kwargs]]",
+                "Export the model with Keras 2 / tfjs-converter's tfjs_layers_model format.");
+    }
+
+    /** The {@code model.json} cannot be read or parsed. */
+    public static TransferlakeException modelJsonUnreadable(String name, Path modelJson, Exception e) {
+        return cannotImport(
+                name,
+                modelJson + " is not a readable JSON model (" + e.getMessage() + ")",
+                "Pass the model.json of a TF.js layers model.",
+                e);
+    }
+
+    /** A weight is quantized as a {@code storage} type other than uint8 or uint16. */
+    public static TransferlakeException unsupportedQuantization(String name, String weight, String storage) {
+        return cannotImport(
+                name,
+                "weight " + weight + " is quantized as " + storage,
+                "Only uint8 and uint16 quantization are supported.");
+    }
+
+    /** An unquantized weight has a {@code dtype} other than float32. */
+    public static TransferlakeException unsupportedWeightDtype(String name, String weight, String dtype) {
+        return cannotImport(name, "weight " + weight + " has dtype " + dtype, "Only float32 weights are supported.");
+    }
+
+    /** The weight files end before {@code weight}. */
+    public static TransferlakeException weightsTruncated(String name, String weight) {
+        return cannotImport(
+                name,
+                "the weight files end before weight " + weight,
+                "The weight files are truncated: extract them again.");
+    }
+
+    /** A weight file of the manifest cannot be read. */
+    public static TransferlakeException weightFileUnreadable(String name, IOException e) {
+        return cannotImport(
+                name,
+                "a weight file is unreadable (" + e.getMessage() + ")",
+                "Keep the weight files next to model.json.",
+                e);
+    }
+
+    private static TransferlakeException cannotImport(String name, String reason, String fix) {
+        return cannotImport(name, reason, fix, null);
+    }
+
+    private static TransferlakeException cannotImport(String name, String reason, String fix, Throwable cause) {
+        return TransferlakeException.cannot("import backbone " + name, reason, fix, cause);
+    }
+
+    // embedding
+
+    /** The transformer's input column is not in the frame. */
+    public static TransferlakeException noInputColumn(String column, String[] columns) {
+        return TransferlakeException.cannot(
+                EMBED_IMAGES,
+                "there is no column " + column + " (columns: " + String.join(", ", columns) + ")",
+                "Set inputCol to the column holding the image bytes.");
+    }
+
+    /** The transformer's input column holds {@code type}, not bytes. */
+    public static TransferlakeException inputColumnNotBinary(String column, String type) {
+        return TransferlakeException.cannot(
+                EMBED_IMAGES,
+                "column " + column + " has type " + type + ", expected binary",
+                "Set inputCol to a binary column, such as content from spark.read.format(\"binaryFile\").");
+    }
+
+    /** One of the transformer's output columns is already in the frame. */
+    public static TransferlakeException outputColumnExists(String column) {
+        return TransferlakeException.cannot(
+                EMBED_IMAGES,
+                "the output column " + column + " already exists",
+                "Drop it first or choose another output column name.");
+    }
+
+    /** A GPU was required but Spark assigned none to the task; {@code gpuSettings} are the Spark settings to set. */
+    public static TransferlakeException noGpuAssigned(String gpuSettings) {
+        return TransferlakeException.cannot(
+                EMBED_ON_GPU,
+                ConfigKeys.EMBED_DEVICE + " is gpu but Spark assigned no GPU to this task",
+                "Set " + gpuSettings + ", or set " + ConfigKeys.EMBED_DEVICE + " to auto or cpu.");
+    }
+
+    /** Spark assigned a GPU {@code address} that is not a CUDA device index. */
+    public static TransferlakeException gpuAddressNotAnIndex(String address) {
+        return TransferlakeException.cannot(
+                EMBED_ON_GPU,
+                "Spark assigned GPU address '" + address + "', which is not a device index",
+                "Make the discovery script report CUDA device indices (0, 1, ...).");
+    }
+
+    /** The backbone failed on a batch of images. */
+    public static TransferlakeException embeddingFailed(String backboneId, Exception e) {
+        return TransferlakeException.cannot(
+                "embed with backbone " + backboneId,
+                e.getMessage(),
+                "Check the backbone's input size and preprocessing.",
+                e);
+    }
+
+    // lake
+
+    /** Preparing the embedded lake's data directory failed. */
+    public static TransferlakeException embeddedLakeIoFailed(Path dataDir, IOException e) {
+        return TransferlakeException.cannot(
+                START_EMBEDDED_LAKE,
+                "I/O error in " + dataDir + " (" + e.getMessage() + ")",
+                "Check that " + ConfigKeys.LAKE_EMBEDDED_DATA_DIR + " is writable.",
+                e);
+    }
+
+    /** The system property {@code property} names no S3Proxy jar ({@code value} is what it holds). */
+    public static TransferlakeException s3ProxyJarMissing(String property, String value) {
+        return TransferlakeException.cannot(
+                START_EMBEDDED_LAKE,
+                "the S3Proxy jar was not found (system property " + property + " = " + value + ")",
+                "Run through bin/transferlake, which provides it, or set " + ConfigKeys.LAKE_ENDPOINT
+                        + " to your S3 endpoint.");
+    }
+
+    /** S3Proxy exited before it listened; {@code logTail} is the end of its {@code log}. */
+    public static TransferlakeException s3ProxyExited(int exitCode, String logTail, Path log, int port) {
+        return TransferlakeException.cannot(
+                START_EMBEDDED_LAKE,
+                "S3Proxy exited with code " + exitCode + " (" + logTail + ")",
+                "See " + log + "; if port " + port + " is taken, set " + ConfigKeys.LAKE_EMBEDDED_PORT + "=0.");
+    }
+
+    /** S3Proxy did not listen within the startup timeout. */
+    public static TransferlakeException s3ProxyNotListening(int port, long timeoutSeconds, Path log) {
+        return TransferlakeException.cannot(
+                START_EMBEDDED_LAKE,
+                "S3Proxy did not listen on port " + port + " within " + timeoutSeconds + " s",
+                "See " + log + ".");
+    }
+
+    /** {@code lake serve} was asked for a lake that is not the embedded one. */
+    public static TransferlakeException lakeNotEmbedded(String endpoint) {
+        return TransferlakeException.cannot(
+                "serve the lake",
+                ConfigKeys.LAKE_ENDPOINT + " is " + endpoint + ", not embedded",
+                "Run it with --conf " + ConfigKeys.LAKE_ENDPOINT + "=embedded.");
+    }
+
+    /** Hadoop has no file system for the lake's root. */
+    public static TransferlakeException noFileSystem(URI root, IOException e) {
+        return TransferlakeException.cannot(
+                "open the lake",
+                "no file system for " + root + " (" + e.getMessage() + ")",
+                "Check " + ConfigKeys.LAKE_ROOT + " and that the matching Hadoop connector is on the classpath.",
+                e);
+    }
+
+    // heads
+
+    /** A head is trained on a column that is not an array of floats or doubles. */
+    public static TransferlakeException notAnEmbeddingColumn(String column) {
+        return TransferlakeException.cannot(
+                "train a head",
+                "column " + column + " is missing or not an array of float/double",
+                "Train on the embedding column of the features table.");
+    }
+
+    /** The labeled training features of {@code backboneId} hold fewer than two {@code classes}. */
+    public static TransferlakeException tooFewClasses(String backboneId, Set<String> classes) {
+        return TransferlakeException.cannot(
+                TRAIN_HEADS,
+                "the labeled training features of " + backboneId + " have " + classes.size() + " class(es) " + classes,
+                "Label images of at least 2 classes and run extract.");
+    }
+
+    /** A class has fewer training examples than the configured minimum. */
+    public static TransferlakeException tooFewExamples(String label, long examples, int minimum) {
+        return TransferlakeException.cannot(
+                TRAIN_HEADS,
+                "class " + label + " has " + examples + " training example(s), fewer than "
+                        + ConfigKeys.HEADS_MIN_EXAMPLES_PER_CLASS + " = " + minimum,
+                "Label more images of " + label + ", or lower that setting.");
+    }
+
+    /** Held-out {@code classes} have no training examples. */
+    public static TransferlakeException heldOutClassesUnseen(List<String> classes) {
+        return TransferlakeException.cannot(
+                TRAIN_HEADS,
+                "held-out classes " + classes + " have no training examples",
+                "Add training images of those classes.");
+    }
+
+    /** The held-out split is empty. */
+    public static TransferlakeException emptyHeldOutSet() {
+        return TransferlakeException.cannot(
+                TRAIN_HEADS,
+                "the held-out set is empty",
+                "Add test images or raise " + ConfigKeys.HEADS_TEST_FRACTION + ".");
+    }
+
+    /** A head {@code algorithm} that is not one of {@link HeadsConfig#ALGORITHMS}. */
+    public static TransferlakeException unknownHeadAlgorithm(String algorithm) {
+        return TransferlakeException.cannot(
+                TRAIN_HEADS,
+                "unknown algorithm " + algorithm,
+                "Use one of " + HeadsConfig.ALGORITHMS + " in " + ConfigKeys.HEADS_ALGORITHMS + ".");
+    }
+
+    /** Saving a trained head's model to {@code modelUri} failed. */
+    public static TransferlakeException headSaveFailed(String headId, String modelUri, IOException e) {
+        return TransferlakeException.cannot(
+                "save head " + headId,
+                "writing " + modelUri + " failed (" + e.getMessage() + ")",
+                "Check that " + ConfigKeys.LAKE_ROOT + " is writable.",
+                e);
+    }
+
+    /** There is no head {@code headId} to promote. */
+    public static TransferlakeException noSuchHead(String headId) {
+        return TransferlakeException.cannot(
+                "promote head " + headId, "there is no such head", "List the heads with 'transferlake heads list'.");
+    }
+
+    /** {@code backboneId} has no champion to roll back. */
+    public static TransferlakeException noChampionToRollBack(String backboneId) {
+        return TransferlakeException.cannot(
+                "roll back the champion of " + backboneId, "there is no champion", "Train and promote a head first.");
+    }
+
+    /** {@code championId} is the first champion of {@code backboneId}: there is none to go back to. */
+    public static TransferlakeException noEarlierChampion(String backboneId, String championId) {
+        return TransferlakeException.cannot(
+                "roll back the champion of " + backboneId,
+                "no earlier champion exists (" + championId + " is the first)",
+                "Promote another head by id instead.");
+    }
+
+    // score
+
+    /** There is no head {@code headId} to score with. */
+    public static TransferlakeException noHeadToScoreWith(String headId) {
+        return TransferlakeException.cannot(
+                SCORE, "there is no head " + headId, "List the heads with 'transferlake heads list'.");
+    }
+
+    /** The configured backbone has no champion head to score with. */
+    public static TransferlakeException noChampionToScoreWith(String backboneName) {
+        return TransferlakeException.cannot(
+                SCORE,
+                "there is no champion head for backbone " + backboneName,
+                "Run 'transferlake train' first, or pass --head <id>.");
+    }
+
+    /** An export {@code format} that is not csv, parquet or json. */
+    public static TransferlakeException unknownExportFormat(String format) {
+        return TransferlakeException.cannot(
+                "export predictions",
+                "format " + format + " is not one of [csv, parquet, json]",
+                "Pass --format csv, parquet or json.");
+    }
+
+    // bench
+
+    /** The child process measuring the backbone failed; its output is in {@code log}. */
+    public static TransferlakeException benchmarkProcessFailed(Path log) {
+        return TransferlakeException.cannot(
+                BENCHMARK_BACKBONE,
+                "the measuring process failed (see " + log + ")",
+                "Run 'transferlake backbone show' to check that the backbone loads.");
+    }
+
+    /** The backbone benchmark's temporary log could not be written or read. */
+    public static TransferlakeException benchmarkLogFailed(IOException e) {
+        return TransferlakeException.cannot(
+                BENCHMARK_BACKBONE, e.getMessage(), "Check that the temp directory is writable.", e);
+    }
+
+    /** The extract benchmark's image count cannot be split evenly over the 10 classes. */
+    public static TransferlakeException benchImageCountNotTens(int images) {
+        return TransferlakeException.cannot(
+                "benchmark extract",
+                "--images must be a positive multiple of 10 (as many of each class), got " + images,
+                "Pass e.g. --images 1200.");
+    }
+
+    // runs
+
+    /** Another run of some job has held the lake {@code lock} since {@code since}; {@code holder} is its content. */
+    public static TransferlakeException lockHeld(
+            String job, Instant since, org.apache.hadoop.fs.Path lock, String holder) {
+        return TransferlakeException.cannot(
+                "start " + job,
+                "another run holds the lake lock since " + since + " (" + lock + ": " + holder + ")",
+                "Wait for it to finish; if it died, delete " + lock + " or wait until it is older than "
+                        + ConfigKeys.RUNS_LOCK_STALE_AFTER_MINUTES + ".");
+    }
+
+    /** Another run took the lake {@code lock} while this one broke a stale one. */
+    public static TransferlakeException lockRetaken(String job, org.apache.hadoop.fs.Path lock) {
+        return TransferlakeException.cannot(
+                "start " + job,
+                "the lake lock " + lock + " was taken again while breaking a stale one",
+                "Another run started at the same time: wait for it to finish.");
+    }
+
+    /** The lake {@code lock} cannot be read or written. */
+    public static TransferlakeException lockNotWritable(String job, org.apache.hadoop.fs.Path lock, IOException e) {
+        return TransferlakeException.cannot(
+                "start " + job,
+                "the lake lock " + lock + " is not writable (" + e.getMessage() + ")",
+                "Check that the lake is reachable and " + ConfigKeys.LAKE_ROOT + " is writable.",
+                e);
+    }
+
+    /** An extract run's counts do not add up to the images it listed: a bug. */
+    public static TransferlakeException extractCountsDoNotAddUp(
+            String runId, long listed, long embedded, long quarantined, long unchanged) {
+        return TransferlakeException.cannot(
+                "reconcile extract " + runId,
+                "listed " + listed + " ≠ embedded " + embedded + " + quarantined " + quarantined + " + unchanged "
+                        + unchanged,
+                "This is a bug: report it with the runs table row of " + runId + ".");
+    }
+
+    /** A run of {@code job} failed with an {@code error} no method here describes: a bug, or Spark's or Delta's. */
+    public static TransferlakeException unexpected(String job, String runId, Throwable error) {
+        return TransferlakeException.cannot(
+                "finish " + job,
+                error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage()),
+                "This is a bug or an unexpected failure of Spark, Delta or the lake: see the driver log of run " + runId
+                        + ".",
+                error);
+    }
+}
