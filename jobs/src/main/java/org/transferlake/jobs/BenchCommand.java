@@ -92,8 +92,8 @@ final class BenchCommand {
         @Option(
                 names = "--images",
                 defaultValue = "1200",
-                description =
-                        "How many images, a multiple of 10; kept under <lake.root>bench/ for the next run (default: ${DEFAULT-VALUE}).")
+                description = "How many images, a multiple of 10; kept under <lake.root>bench/ for the next run "
+                        + "(default: ${DEFAULT-VALUE}).")
         int images;
 
         @Override

@@ -32,8 +32,8 @@ final class DemoCommand implements Callable<Integer> {
             Summaries.train(lake, out);
             out.println("[4/4] score");
             Summaries.score(lake, java.util.Optional.empty(), java.util.Optional.empty(), out);
-            out.println(
-                    "Query it: SELECT label, count(*) FROM transferlake.predictions GROUP BY label (spark-sql, or the notebooks)");
+            out.println("Query it: SELECT label, count(*) FROM transferlake.predictions GROUP BY label "
+                    + "(spark-sql, or the notebooks)");
             out.printf(
                     "Demo done in %.1f s. Lake root %s%s%n",
                     (System.nanoTime() - start) / 1e9,

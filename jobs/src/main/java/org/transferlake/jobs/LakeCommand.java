@@ -17,8 +17,8 @@ final class LakeCommand {
 
     @Command(
             name = "serve",
-            description =
-                    "Run the embedded S3 server until interrupted, so spark-shell, notebooks or the AWS CLI can attach.")
+            description = "Run the embedded S3 server until interrupted, so spark-shell, notebooks or the AWS CLI "
+                    + "can attach.")
     static final class Serve implements Callable<Integer> {
         @Mixin
         CommonOptions common;

@@ -47,7 +47,8 @@ public final class BackboneBenchmark {
         }
         double baseline = runs.get(0).imagesPerSecond().get(batchSizes.get(0));
         out.printf(
-                "%nBackbone %s, %d images per batch size, %d cores; ratio = images/s ÷ (batch %d, oneDNN off) = %.1f img/s%n",
+                "%nBackbone %s, %d images per batch size, %d cores; "
+                        + "ratio = images/s ÷ (batch %d, oneDNN off) = %.1f img/s%n",
                 config.backbone().name(),
                 imagesPerBatchSize,
                 Runtime.getRuntime().availableProcessors(),

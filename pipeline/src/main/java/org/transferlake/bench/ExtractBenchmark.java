@@ -42,11 +42,10 @@ import org.transferlake.source.ImageListing;
  * {@code transferlake bench extract}: on the same images, cores and run, (a) a plain DJL loop over
  * decoded images in memory — the limit of this hardware — (b) our pipeline from s3a objects to the
  * Delta table, (c) the naive way, a model loaded per task and one image per call (what the DJL Spark
- * extension does), and (d) an incremental re-run with nothing new. A warm-up extract of other images into the same tables
- * comes before (b). For reference it also measures
- * the work (b) does besides the loop on the same cores: (e) reading and hashing the objects, (f)
- * decoding them. The images are Fashion-MNIST PNGs kept under {@code <lake.root>bench/};
- * tables go under a fresh prefix each run.
+ * extension does), and (d) an incremental re-run with nothing new. A warm-up extract of other images
+ * into the same tables comes before (b). For reference it also measures the work (b) does besides
+ * the loop on the same cores: (e) reading and hashing the objects, (f) decoding them. The images are
+ * Fashion-MNIST PNGs kept under {@code <lake.root>bench/}; tables go under a fresh prefix each run.
  */
 public final class ExtractBenchmark {
     /** The numbers, images per second unless named otherwise; peak RSS in MB by executor id. */
@@ -147,14 +146,14 @@ public final class ExtractBenchmark {
         return report;
     }
 
-    /** Refuses an image count that cannot be split evenly over the 10 classes; callers check it before starting Spark. */
+    /** Refuses an image count not split evenly over the 10 classes; callers check it before Spark starts. */
     public static void requireImageCount(int images) {
         if (images < 10 || images % 10 != 0) {
             throw Errors.benchImageCountNotTens(images);
         }
     }
 
-    /** {@code count} Fashion-MNIST PNGs under {@code <lake.root>bench/<name>/}, written once; returns the images root. */
+    /** {@code count} Fashion-MNIST PNGs under {@code <lake.root>bench/<name>/}, written once; returns their root. */
     private static URI benchImages(SparkSession spark, PipelineConfig config, String name, int count, PrintWriter out) {
         URI root = config.lake().resolve("bench/" + name + "/");
         FileSystem fs = Lake.fileSystem(spark, config.lake().root());
@@ -265,7 +264,7 @@ public final class ExtractBenchmark {
                 .collect(Collectors.joining(", "));
     }
 
-    /** (a) images/s of resize + preprocess + embed over images decoded beforehand, and (f) images/s of that decoding, one thread. */
+    /** (a) images/s of resize + preprocess + embed over images decoded beforehand; (f) of that decoding, one thread. */
     private static double[] plainLoop(PipelineConfig config, Configuration hadoop, List<byte[]> images) {
         BackboneSpec spec = config.backbone();
         int batch = config.embed().batchSize();

@@ -45,7 +45,7 @@ public final class ExecutorModels {
                 () -> new ModelStore(cacheDir, hadoop.get()).localize(spec, Optional.of(expectedId)));
     }
 
-    /** The backbone {@code id} on {@code device}, loaded from what {@code localize} gives when this JVM has none yet. */
+    /** The backbone {@code id} on {@code device}, loaded from {@code localize} when this JVM has none yet. */
     private static Backbone loadOnce(
             BackboneSpec spec, String id, Device device, Supplier<ModelStore.LocalModel> localize) {
         String key = id + "|" + device;

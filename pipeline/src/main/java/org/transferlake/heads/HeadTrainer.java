@@ -152,7 +152,7 @@ public final class HeadTrainer {
         return new Trained(algorithm, model, HeadMetrics.of(model.transform(split.test()), labels), params);
     }
 
-    /** Multinomial logistic regression; the regularization is picked on a validation split of the training data only. */
+    /** Multinomial logistic regression, its regularization picked on a validation split of the training data. */
     private static PipelineStage logisticRegression(HeadsConfig config, Map<String, String> params) {
         LogisticRegression lr = new LogisticRegression()
                 .setFamily("multinomial")

@@ -9,24 +9,26 @@ public enum LakeTable {
     /** One embedding per image and backbone. */
     FEATURES(
             "features",
-            "path STRING NOT NULL, backbone_id STRING NOT NULL, content_sha256 STRING NOT NULL, size BIGINT, modification_time TIMESTAMP, "
-                    + "width INT, height INT, label STRING, split STRING, embedding ARRAY<FLOAT>, dim INT, run_id STRING, extracted_at TIMESTAMP",
+            "path STRING NOT NULL, backbone_id STRING NOT NULL, content_sha256 STRING NOT NULL, size BIGINT, "
+                    + "modification_time TIMESTAMP, width INT, height INT, label STRING, split STRING, "
+                    + "embedding ARRAY<FLOAT>, dim INT, run_id STRING, extracted_at TIMESTAMP",
             List.of("path", "backbone_id"),
             List.of("backbone_id")),
     /** Every refused input, with why: nothing bad is dropped silently. */
     QUARANTINE(
             "quarantine",
-            "path STRING NOT NULL, content_sha256 STRING NOT NULL, stage STRING NOT NULL, size BIGINT, modification_time TIMESTAMP, "
-                    + "reason STRING, message STRING, run_id STRING, at TIMESTAMP",
+            "path STRING NOT NULL, content_sha256 STRING NOT NULL, stage STRING NOT NULL, size BIGINT, "
+                    + "modification_time TIMESTAMP, reason STRING, message STRING, run_id STRING, at TIMESTAMP",
             List.of("path", "content_sha256", "stage"),
             List.of()),
     /** Every trained head, its held-out metrics, where its model is, and its status. */
     HEADS(
             "heads",
-            "head_id STRING NOT NULL, backbone_id STRING, algorithm STRING, params MAP<STRING, STRING>, train_rows BIGINT, "
-                    + "test_rows BIGINT, accuracy DOUBLE, macro_f1 DOUBLE, log_loss DOUBLE, "
-                    + "per_class ARRAY<STRUCT<label: STRING, precision: DOUBLE, recall: DOUBLE, support: BIGINT>>, labels ARRAY<STRING>, "
-                    + "confusion ARRAY<ARRAY<BIGINT>>, model_uri STRING, status STRING, created_at TIMESTAMP, promoted_at TIMESTAMP, run_id STRING",
+            "head_id STRING NOT NULL, backbone_id STRING, algorithm STRING, params MAP<STRING, STRING>, "
+                    + "train_rows BIGINT, test_rows BIGINT, accuracy DOUBLE, macro_f1 DOUBLE, log_loss DOUBLE, "
+                    + "per_class ARRAY<STRUCT<label: STRING, precision: DOUBLE, recall: DOUBLE, support: BIGINT>>, "
+                    + "labels ARRAY<STRING>, confusion ARRAY<ARRAY<BIGINT>>, model_uri STRING, status STRING, "
+                    + "created_at TIMESTAMP, promoted_at TIMESTAMP, run_id STRING",
             List.of("head_id"),
             List.of()),
     /** One prediction per image and head. */
@@ -39,8 +41,9 @@ public enum LakeTable {
     /** One row per job run: counts, timings, status, effective config. */
     RUNS(
             "runs",
-            "run_id STRING NOT NULL, job STRING, started_at TIMESTAMP, ended_at TIMESTAMP, status STRING, counts MAP<STRING, BIGINT>, "
-                    + "timings_seconds MAP<STRING, DOUBLE>, config MAP<STRING, STRING>, error STRING",
+            "run_id STRING NOT NULL, job STRING, started_at TIMESTAMP, ended_at TIMESTAMP, status STRING, "
+                    + "counts MAP<STRING, BIGINT>, timings_seconds MAP<STRING, DOUBLE>, config MAP<STRING, STRING>, "
+                    + "error STRING",
             List.of("run_id"),
             List.of());
 

@@ -104,7 +104,7 @@ public final class Tables {
         merge(table, source, partitionFilter).whenMatched().update(set).execute();
     }
 
-    /** Sets {@code values} (column to expression) in the rows that match {@code condition}; no join, so cheaper than a MERGE. */
+    /** Sets {@code values} (column to expression) where {@code condition} holds; no join, so cheaper than a MERGE. */
     public void update(LakeTable table, Column condition, Map<String, Column> values) {
         ensure(table);
         DeltaTable.forPath(spark, table.location(root).toString()).update(condition, values);

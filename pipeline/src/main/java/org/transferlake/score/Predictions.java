@@ -15,7 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.transferlake.heads.HeadTrainer;
 
-/** A head's predictions over feature rows, and their rows in the {@code predictions} table. Pure: no table is touched. */
+/** A head's predictions over feature rows, and their rows in the {@code predictions} table; pure, no table I/O. */
 public final class Predictions {
     private Predictions() {}
 

@@ -25,7 +25,7 @@ public final class Incremental {
         return listed.join(broadcast(known.select("path", "size", "modification_time")), METADATA, "left_anti");
     }
 
-    /** Rows whose path is among {@code known}'s: only these can be touched files with the same bytes, or changed ones. */
+    /** Rows whose path is among {@code known}'s: only these can be touched-but-same or changed files. */
     public static Dataset<Row> knownPaths(Dataset<Row> rows, Dataset<Row> known) {
         return rows.join(broadcast(known.select("path").distinct()), PATH, "left_semi");
     }
