@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.backbone.LayersModelImporter;
 import org.transferlake.backbone.ModelStore;
+import org.transferlake.config.ConfigKeys;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.lake.LakeConnection;
 import picocli.CommandLine.Command;
@@ -64,8 +65,14 @@ final class BackboneCommand {
                     LayersModelImporter.OUTPUT,
                     Arrays.toString(result.outputShape()).replaceAll("[\\[\\]]", ""));
             out.printf(
-                    "Use it with: --conf backbone.name=%s --conf backbone.uri=%s --conf backbone.input-size=[%d,%d]%n",
-                    name, result.savedModel().toAbsolutePath().toUri(), result.inputHeight(), result.inputWidth());
+                    "Use it with: --conf %s=%s --conf %s=%s --conf %s=[%d,%d]%n",
+                    ConfigKeys.BACKBONE_NAME,
+                    name,
+                    ConfigKeys.BACKBONE_URI,
+                    result.savedModel().toAbsolutePath().toUri(),
+                    ConfigKeys.BACKBONE_INPUT_SIZE,
+                    result.inputHeight(),
+                    result.inputWidth());
             return 0;
         }
     }

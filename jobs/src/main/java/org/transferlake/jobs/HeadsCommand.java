@@ -88,10 +88,8 @@ final class HeadsCommand {
         @Override
         public Integer call() {
             try (Lake lake = Lake.open(common.loadConfig())) {
-                String backboneId = new ModelStore(
-                                lake.config().modelCacheDir(),
-                                lake.spark().sparkContext().hadoopConfiguration())
-                        .identify(lake.config().backbone());
+                String backboneId = ModelStore.configuredBackboneId(
+                        lake.config(), lake.spark().sparkContext().hadoopConfiguration());
                 spec.commandLine()
                         .getOut()
                         .println("Champion is now " + registry(lake).rollback(backboneId));

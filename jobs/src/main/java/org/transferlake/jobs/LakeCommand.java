@@ -2,6 +2,9 @@ package org.transferlake.jobs;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.transferlake.config.ConfigKey;
+import org.transferlake.config.ConfigKeys;
+import org.transferlake.config.ConfigLoader;
 import org.transferlake.config.Credentials;
 import org.transferlake.config.Errors;
 import org.transferlake.config.LakeConfig;
@@ -42,13 +45,20 @@ final class LakeCommand {
                         "Access key " + Credentials.mask(server.credentials().accessKey()) + "; both keys are in "
                                 + file + " (owner-only).");
                 out.println("Attach another transferlake command:");
-                out.println("  export TRANSFERLAKE_LAKE_ACCESS_KEY=$(sed -n 's/^access-key=//p' " + file + ")");
-                out.println("  export TRANSFERLAKE_LAKE_SECRET_KEY=$(sed -n 's/^secret-key=//p' " + file + ")");
-                out.println("  bin/transferlake <command> --conf lake.endpoint=" + server.endpoint());
+                out.println("  export " + secretVariable(ConfigKeys.LAKE_ACCESS_KEY) + "=$(sed -n 's/^access-key=//p' "
+                        + file + ")");
+                out.println("  export " + secretVariable(ConfigKeys.LAKE_SECRET_KEY) + "=$(sed -n 's/^secret-key=//p' "
+                        + file + ")");
+                out.println(
+                        "  bin/transferlake <command> --conf " + ConfigKeys.LAKE_ENDPOINT + "=" + server.endpoint());
                 out.println("Press Ctrl-C to stop.");
                 out.flush();
                 return server.awaitExit();
             }
+        }
+
+        private static String secretVariable(ConfigKey<String> key) {
+            return ConfigLoader.SECRET_ENVIRONMENT.get(key.name());
         }
     }
 }

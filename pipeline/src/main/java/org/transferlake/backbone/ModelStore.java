@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.Errors;
+import org.transferlake.config.PipelineConfig;
 
 /**
  * Brings a backbone's SavedModel into a local cache directory, named by its content:
@@ -89,6 +90,11 @@ public final class ModelStore {
         } catch (IOException e) {
             throw Errors.bundledBackboneUnreadable(spec, e);
         }
+    }
+
+    /** {@link #identify} of the configured backbone, with the configured model cache. */
+    public static String configuredBackboneId(PipelineConfig config, Configuration hadoop) {
+        return new ModelStore(config.modelCacheDir(), hadoop).identify(config.backbone());
     }
 
     private static String bundledCutLayer(BackboneSpec spec) {

@@ -126,14 +126,14 @@ public final class BackboneBenchmark {
             overrides.put(pair[0], pair[1]);
         }
         PipelineConfig config = ConfigLoader.load(null, overrides, System.getenv());
-        // The lake's own s3a settings, so a backbone at an s3a:// URI is read as jobs read it.
+        // An external lake's s3a settings, so a backbone at an s3a:// URI there is read as jobs read it.
         Configuration hadoop = LakeConnection.external(config.lake()).hadoopConfiguration();
         int maxBatch = Arrays.stream(args[1].split(","))
                 .mapToInt(Integer::parseInt)
                 .max()
                 .orElse(1);
         try (Backbone backbone = Backbone.open(config.backbone(), config.modelCacheDir(), hadoop, Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder(maxBatch)) {
+                Backbone.Embedder embedder = backbone.newEmbedder(1)) {
             // The backbone call alone: random tensors, no decoding or resizing.
             float[] batch = new float[maxBatch * backbone.imageSize()];
             Random random = new Random(1);

@@ -53,7 +53,7 @@ public final class ConfigLoader {
      * @param environment the process environment (only {@link #SECRET_ENVIRONMENT} is read)
      */
     public static PipelineConfig load(Path file, Map<String, String> overrides, Map<String, String> environment) {
-        Config defaults = Settings.builtIn().config();
+        Config defaults = Settings.builtInUnresolved();
         Config merged = defaults;
         if (file != null) {
             merged = parseFile(file).withFallback(merged);

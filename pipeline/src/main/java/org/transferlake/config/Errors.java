@@ -742,12 +742,14 @@ public final class Errors {
                 "Run 'transferlake train' first, or pass --head <id>.");
     }
 
-    /** An export {@code format} that is not csv, parquet or json. */
-    public static TransferlakeException unknownExportFormat(String format) {
+    /** An export {@code format} that is not one of {@code formats}. */
+    public static TransferlakeException unknownExportFormat(String format, List<String> formats) {
+        String choices =
+                String.join(", ", formats.subList(0, formats.size() - 1)) + " or " + formats.get(formats.size() - 1);
         return TransferlakeException.cannot(
                 "export predictions",
-                "format " + format + " is not one of [csv, parquet, json]",
-                "Pass --format csv, parquet or json.");
+                "format " + format + " is not one of " + formats,
+                "Pass --format " + choices + ".");
     }
 
     // bench

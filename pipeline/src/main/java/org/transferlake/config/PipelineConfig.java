@@ -35,7 +35,7 @@ public record PipelineConfig(
                 lake.embeddedDataDir(),
                 lake.embeddedPort());
         Map<String, String> shown = new java.util.TreeMap<>(effective);
-        shown.put("lake.root", root.toString());
+        shown.put(ConfigKeys.LAKE_ROOT.name(), root.toString());
         return new PipelineConfig(
                 moved,
                 spark,
@@ -52,7 +52,7 @@ public record PipelineConfig(
     /** The same configuration reading images from other roots. */
     public PipelineConfig withImageRoots(List<java.net.URI> roots) {
         Map<String, String> shown = new java.util.TreeMap<>(effective);
-        shown.put("extract.roots", roots.toString());
+        shown.put(ConfigKeys.EXTRACT_ROOTS.name(), roots.toString());
         return new PipelineConfig(
                 lake,
                 spark,

@@ -22,14 +22,21 @@ final class Settings {
         this.defaults = defaults;
     }
 
-    /** The built-in defaults, {@code conf/default.conf} as packaged in the jar. */
+    /**
+     * {@code conf/default.conf} as packaged in the jar, unresolved: layers are merged onto it before
+     * any substitution is resolved, as HOCON intends.
+     */
+    static Config builtInUnresolved() {
+        return ConfigFactory.parseResources(
+                Settings.class.getClassLoader(),
+                DEFAULTS_RESOURCE,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    /** The built-in defaults, resolved. */
     static synchronized Settings builtIn() {
         if (builtIn == null) {
-            Config defaults = ConfigFactory.parseResources(
-                            Settings.class.getClassLoader(),
-                            DEFAULTS_RESOURCE,
-                            ConfigParseOptions.defaults().setAllowMissing(false))
-                    .resolve();
+            Config defaults = builtInUnresolved().resolve();
             builtIn = new Settings(defaults, defaults);
         }
         return builtIn;

@@ -33,7 +33,7 @@ public final class DeviceChoice {
     /**
      * @param assignedGpus the task's {@code gpu} resource addresses; empty when none were assigned
      */
-    public static Device choose(DeviceMode mode, List<String> assignedGpus) {
+    static Device choose(DeviceMode mode, List<String> assignedGpus) {
         if (mode == DeviceMode.CPU || (mode == DeviceMode.AUTO && assignedGpus.isEmpty())) {
             return Device.cpu();
         }

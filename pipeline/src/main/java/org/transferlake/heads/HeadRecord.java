@@ -4,6 +4,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -65,7 +67,7 @@ public record HeadRecord(
                 headId,
                 backboneId,
                 head.algorithm(),
-                Map.copyOf(head.params()),
+                ordered(head.params()),
                 trainRows,
                 testRows,
                 m.accuracy(),
@@ -82,7 +84,7 @@ public record HeadRecord(
     }
 
     /** The same head with another status and promotion time. */
-    public HeadRecord withStatus(String newStatus, Timestamp newPromotedAt) {
+    HeadRecord withStatus(String newStatus, Timestamp newPromotedAt) {
         return new HeadRecord(
                 headId,
                 backboneId,
@@ -104,7 +106,7 @@ public record HeadRecord(
     }
 
     /** A row in the {@code heads} table's column order. */
-    public Row toRow() {
+    Row toRow() {
         List<Row> classRows = perClass.stream()
                 .map(c -> RowFactory.create(c.label(), c.precision(), c.recall(), c.support()))
                 .toList();
@@ -129,7 +131,7 @@ public record HeadRecord(
     }
 
     /** Reads a row of the {@code heads} table. */
-    public static HeadRecord fromRow(Row row) {
+    static HeadRecord fromRow(Row row) {
         List<ClassMetrics> perClass = row.<Row>getList(row.fieldIndex("per_class")).stream()
                 .map(c -> new ClassMetrics(c.getString(0), c.getDouble(1), c.getDouble(2), c.getLong(3)))
                 .toList();
@@ -142,7 +144,7 @@ public record HeadRecord(
                 row.getAs("head_id"),
                 row.getAs("backbone_id"),
                 row.getAs("algorithm"),
-                Map.copyOf(row.<String, String>getJavaMap(row.fieldIndex("params"))),
+                ordered(row.<String, String>getJavaMap(row.fieldIndex("params"))),
                 row.getAs("train_rows"),
                 row.getAs("test_rows"),
                 row.getAs("accuracy"),
@@ -156,6 +158,11 @@ public record HeadRecord(
                 row.getAs("created_at"),
                 row.getAs("promoted_at"),
                 row.getAs("run_id"));
+    }
+
+    /** Kept in the order they were recorded (algorithm first), as {@code heads list} and SQL show them. */
+    private static Map<String, String> ordered(Map<String, String> params) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
     /** The records as a DataFrame with the {@code heads} table's schema. */

@@ -47,6 +47,13 @@ public final class HeadTrainer {
 
     private HeadTrainer() {}
 
+    /** The rows of {@code features} that a head of {@code backboneId} learns from: labeled, with what training reads. */
+    public static Dataset<Row> labeledFeatures(Dataset<Row> features, String backboneId) {
+        return features.where(
+                        col("backbone_id").equalTo(backboneId).and(col("label").isNotNull()))
+                .select("path", "label", "split", "embedding", "dim");
+    }
+
     /**
      * The data's own train/test split when it has both, else a seeded split stratified by label:
      * within each class, rows ordered by a hash of (path, seed) and the first {@code testFraction}

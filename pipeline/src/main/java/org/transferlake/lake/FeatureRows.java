@@ -16,8 +16,9 @@ public final class FeatureRows {
     private FeatureRows() {}
 
     /**
-     * Feature rows, in the table's column order, from embedded images: {@code path, content_sha256,
-     * size, modification_time, width, height, label, split, embedding}.
+     * Rows of {@code features}, in the table's column order, from embedded images with the columns
+     * {@code path, content_sha256, size, modification_time, width, height, label, split, embedding};
+     * adds {@code backbone_id}, {@code dim}, {@code run_id} and {@code extracted_at}.
      */
     public static Dataset<Row> of(Dataset<Row> embedded, String backboneId, String runId) {
         return embedded.select(
@@ -46,9 +47,6 @@ public final class FeatureRows {
      * (not one per task), at most one per partition.
      */
     public static int fileCount(Dataset<Row> rows, long count) {
-        if (count == 0) {
-            return 1;
-        }
         int dim = rows.select("dim").first().getInt(0);
         double bytes = count * (double) dim * Float.BYTES;
         return (int) Math.max(1, Math.min(rows.rdd().getNumPartitions(), Math.ceil(bytes / TARGET_FILE_BYTES)));

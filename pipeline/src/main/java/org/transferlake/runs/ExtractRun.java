@@ -121,7 +121,9 @@ public final class ExtractRun {
                             known,
                             candidates,
                             candidateCount);
-            counts.put("re_embedded", written.changed());
+            if (candidateCount > 0) {
+                counts.put("re_embedded", written.changed());
+            }
             long unchanged = listedCount - candidateCount + written.sameBytes();
             counts.put("embedded", written.embedded());
             counts.put("quarantined", written.refused());
@@ -176,6 +178,8 @@ public final class ExtractRun {
             }
             Dataset<Row> touched = Incremental.sameContent(
                             ImageListing.readHashed(spark, touchedPaths, extensions, candidates), known)
+                    // Keys and metadata only: the bytes must not stay on the executors.
+                    .select("path", "content_sha256", "size", "modification_time")
                     .localCheckpoint(true);
             tables.updateMatched(
                     LakeTable.FEATURES,

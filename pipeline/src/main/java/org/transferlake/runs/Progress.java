@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 /**
  * A console progress line: {@code <what>: done/total (pct) at N/s}, redrawn in place at most a few
  * times a second on a terminal; in logs (no console: cron, schedulers, CI) one plain line every
- * few seconds instead. Thread-safe; {@link #silent()} for callers that want no output, and for
- * work of zero items.
+ * few seconds instead. Work reports to it through {@link #track} (items it finishes) or
+ * {@link #follow} (a counter updated elsewhere); a null stream draws nothing.
  */
 public final class Progress {
     private static final long REDRAW_NANOS = 250_000_000L;
@@ -36,17 +36,16 @@ public final class Progress {
     }
 
     /** Draws to {@code out} (usually {@code System.err}, so piped stdout stays clean); null draws nothing. */
-    public static Progress console(String what, long total, PrintStream out) {
-        return out == null || total == 0 ? silent() : new Progress(what, total, out);
+    private static Progress console(String what, long total, PrintStream out) {
+        return new Progress(what, total, out);
     }
 
-    public static Progress silent() {
-        return new Progress("", 0, null);
-    }
-
-    /** Runs {@code work}, which reports each item it finishes to the consumer it is given; the line ends with it. */
+    /**
+     * Runs {@code work}, which reports each item it finishes to the consumer it is given; the line
+     * ends with it. Work of zero items (nothing to write, say) prints nothing.
+     */
     public static <T> T track(String what, long total, PrintStream out, Function<LongConsumer, T> work) {
-        Progress progress = console(what, total, out);
+        Progress progress = console(what, total, total == 0 ? null : out);
         try {
             return work.apply(progress::advance);
         } finally {
@@ -70,18 +69,28 @@ public final class Progress {
             return work.get();
         } finally {
             ticker.shutdownNow();
+            awaitTicks(ticker);
             progress.update(done.getAsLong());
             progress.finish();
         }
     }
 
+    /** A tick still drawing must not print after the final line. */
+    private static void awaitTicks(ScheduledExecutorService ticker) {
+        try {
+            ticker.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Records {@code count} more items done. */
-    public void advance(long count) {
+    private void advance(long count) {
         draw(done.addAndGet(count));
     }
 
     /** Records that {@code count} items are done in all (for counters read from elsewhere). */
-    public void update(long count) {
+    private void update(long count) {
         done.set(count);
         draw(count);
     }
@@ -98,7 +107,7 @@ public final class Progress {
     }
 
     /** Ends the line; call once when the work is over. */
-    public void finish() {
+    private void finish() {
         if (out != null) {
             out.println((INTERACTIVE ? "\r" : "")
                     + line(done.get(), System.nanoTime()).strip());

@@ -41,10 +41,8 @@ public final class ScoreRun {
                     "pick the head",
                     () -> headId.isPresent()
                             ? registry.find(headId.get()).orElseThrow(() -> Errors.noHeadToScoreWith(headId.get()))
-                            : registry.champion(new ModelStore(
-                                                    config.modelCacheDir(),
-                                                    spark.sparkContext().hadoopConfiguration())
-                                            .identify(config.backbone()))
+                            : registry.champion(ModelStore.configuredBackboneId(
+                                            config, spark.sparkContext().hadoopConfiguration()))
                                     .orElseThrow(() -> Errors.noChampionToScoreWith(
                                             config.backbone().name())));
             Dataset<Row> features =

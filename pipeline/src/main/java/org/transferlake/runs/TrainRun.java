@@ -1,7 +1,5 @@
 package org.transferlake.runs;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -64,12 +62,9 @@ public final class TrainRun {
             Map<String, Long> counts) {
         String backboneId = stages.run(
                 "resolve backbone",
-                () -> new ModelStore(
-                                config.modelCacheDir(), spark.sparkContext().hadoopConfiguration())
-                        .identify(config.backbone()));
-        Dataset<Row> labeled = tables.read(LakeTable.FEATURES)
-                .where(col("backbone_id").equalTo(backboneId).and(col("label").isNotNull()))
-                .select("path", "label", "split", "embedding", "dim")
+                () -> ModelStore.configuredBackboneId(
+                        config, spark.sparkContext().hadoopConfiguration()));
+        Dataset<Row> labeled = HeadTrainer.labeledFeatures(tables.read(LakeTable.FEATURES), backboneId)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<Dataset<Row>> persisted = new ArrayList<>(List.of(labeled));
         try {

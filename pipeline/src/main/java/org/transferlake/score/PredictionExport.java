@@ -21,12 +21,13 @@ public record PredictionExport(String uri, Format format) {
         PARQUET,
         JSON;
 
-        /** The format named {@code name} (any case), or a message listing the valid ones. */
+        /** The format named {@code name} (lower case, as {@code --format} takes it), or a message listing them. */
         public static Format of(String name) {
             return Arrays.stream(values())
-                    .filter(format -> format.name().equalsIgnoreCase(name))
+                    .filter(format -> format.sparkName().equals(name))
                     .findFirst()
-                    .orElseThrow(() -> Errors.unknownExportFormat(name));
+                    .orElseThrow(() -> Errors.unknownExportFormat(
+                            name, Arrays.stream(values()).map(Format::sparkName).toList()));
         }
 
         String sparkName() {
