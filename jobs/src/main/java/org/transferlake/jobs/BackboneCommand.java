@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.transferlake.backbone.Backbone;
+import org.transferlake.backbone.BackboneId;
 import org.transferlake.backbone.LayersModelImporter;
 import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.ConfigKeys;
@@ -97,6 +98,8 @@ final class BackboneCommand {
             try (Backbone backbone = Backbone.load(config.backbone(), local, Device.cpu())) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("backbone_id    %s%n", backbone.id());
+                out.printf("  model        %s (its files)%n", local.modelId());
+                out.printf("  spec         %s%n", BackboneId.describe(config.backbone()));
                 out.printf(
                         "embedding      %d floats (pooling %s)%n",
                         backbone.dimension(), config.backbone().pooling().name().toLowerCase());

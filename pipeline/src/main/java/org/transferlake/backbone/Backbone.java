@@ -78,7 +78,7 @@ public final class Backbone implements AutoCloseable {
             String output =
                     pick(spec, "output", model.describeOutput(), spec.outputName(), ConfigKeys.BACKBONE_OUTPUT_NAME);
             checkInputShape(spec, model.describeInput());
-            return new Backbone(spec, local.backboneId(), model, input, output);
+            return new Backbone(spec, BackboneId.of(local.modelId(), spec), model, input, output);
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -40,21 +40,22 @@ public final class ModelStore {
     private final Path cacheDir;
     private final Configuration hadoop;
 
-    /** A SavedModel ready to load, and the id that names its content. */
-    public record LocalModel(String backboneId, Path directory) {}
+    /** A SavedModel ready to load, and the id that names its content: {@code <name>@sha256:<digest>}. */
+    public record LocalModel(String modelId, Path directory) {}
 
     public ModelStore(Path cacheDir, Configuration hadoop) {
         this.cacheDir = cacheDir.toAbsolutePath();
         this.hadoop = hadoop;
     }
 
-    /** Localizes the backbone and computes its id (on the driver, before any Spark job). */
+    /** Localizes the backbone and computes its model id (on the driver, before any Spark job). */
     public LocalModel localize(BackboneSpec spec) {
         return localize(spec, Optional.empty());
     }
 
     /**
-     * Localizes the backbone; with {@code expectedId}, reuses a cached copy of exactly that content or
+     * Localizes the backbone; with {@code expectedId} (a model id, see {@link BackboneId#modelId}),
+     * reuses a cached copy of exactly that content or
      * fails when the source no longer matches it (on executors).
      */
     public LocalModel localize(BackboneSpec spec, Optional<String> expectedId) {
@@ -67,8 +68,8 @@ public final class ModelStore {
         try {
             Files.createDirectories(cacheDir);
             LocalModel local = spec.isBundled() ? importBundled(spec) : copyRemote(spec);
-            if (expectedId.isPresent() && !expectedId.get().equals(local.backboneId())) {
-                throw Errors.backboneChangedDuringRun(spec, digestOf(local.backboneId()), digestOf(expectedId.get()));
+            if (expectedId.isPresent() && !expectedId.get().equals(local.modelId())) {
+                throw Errors.backboneChangedDuringRun(spec, digestOf(local.modelId()), digestOf(expectedId.get()));
             }
             return local;
         } catch (IOException e) {
@@ -77,16 +78,17 @@ public final class ModelStore {
     }
 
     /**
-     * The backbone's id without loading it, so training and scoring stored features need no
-     * TensorFlow: for a bundled backbone, the digest of its files in the jar; otherwise the digest
-     * of its localized copy (copied into the cache once, as a job would).
+     * The backbone's id ({@link BackboneId}) without loading it, so training and scoring stored
+     * features need no TensorFlow: its model part is, for a bundled backbone, the digest of its files
+     * in the jar; otherwise the digest of its localized copy (copied into the cache once, as a job
+     * would).
      */
     public String identify(BackboneSpec spec) {
         if (!spec.isBundled()) {
-            return localize(spec).backboneId();
+            return BackboneId.of(localize(spec).modelId(), spec);
         }
         try {
-            return bundledId(spec, bundledCutLayer(spec));
+            return BackboneId.of(bundledId(spec, bundledCutLayer(spec)), spec);
         } catch (IOException e) {
             throw Errors.bundledBackboneUnreadable(spec, e);
         }

@@ -12,6 +12,7 @@ import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transferlake.backbone.Backbone;
+import org.transferlake.backbone.BackboneId;
 import org.transferlake.backbone.ModelStore;
 import org.transferlake.config.BackboneSpec;
 
@@ -42,7 +43,8 @@ public final class ExecutorModels {
                 spec,
                 expectedId,
                 device,
-                () -> new ModelStore(cacheDir, hadoop.get()).localize(spec, Optional.of(expectedId)));
+                () -> new ModelStore(cacheDir, hadoop.get())
+                        .localize(spec, Optional.of(BackboneId.modelId(expectedId))));
     }
 
     /** The backbone {@code id} on {@code device}, loaded from {@code localize} when this JVM has none yet. */
@@ -80,8 +82,9 @@ public final class ExecutorModels {
             return Backbone.resolveId(spec, cacheDir, hadoop);
         }
         ModelStore.LocalModel local = new ModelStore(cacheDir, hadoop).localize(spec);
-        loadOnce(spec, local.backboneId(), Device.cpu(), () -> local);
-        return local.backboneId();
+        String id = BackboneId.of(local.modelId(), spec);
+        loadOnce(spec, id, Device.cpu(), () -> local);
+        return id;
     }
 
     /** How many times a backbone was loaded in this JVM: one per backbone and device, whatever the task count. */

@@ -21,6 +21,12 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
+    /**
+     * Bump when decoding gives other pixels for the same bytes: it is part of every backbone id, so
+     * embeddings decoded the old way are never mixed with new ones. 2: raw grey and 16-bit samples.
+     */
+    public static final int VERSION = 2;
+
     private ImageDecoder() {}
 
     /**

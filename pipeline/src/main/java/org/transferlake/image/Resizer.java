@@ -7,6 +7,9 @@ package org.transferlake.image;
  * again as Keras does by default.
  */
 public final class Resizer {
+    /** Names the filter in backbone ids; change it with the filter. */
+    public static final String METHOD = "bilinear-half-pixel";
+
     private Resizer() {}
 
     public static RgbImage resize(RgbImage source, int width, int height) {

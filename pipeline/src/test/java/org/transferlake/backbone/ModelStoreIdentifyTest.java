@@ -25,9 +25,11 @@ class ModelStoreIdentifyTest {
         String identified = new ModelStore(emptyCache, new Configuration()).identify(BUNDLED);
 
         assertThat(emptyCache).isEmptyDirectory();
-        String localized = new ModelStore(Path.of("target/model-cache"), new Configuration())
-                .localize(BUNDLED)
-                .backboneId();
+        String localized = BackboneId.of(
+                new ModelStore(Path.of("target/model-cache"), new Configuration())
+                        .localize(BUNDLED)
+                        .modelId(),
+                BUNDLED);
         assertThat(identified).isEqualTo(localized).startsWith("mobilenet_v2@sha256:");
         assertThat(Files.list(emptyCache)).as("still nothing imported").isEmpty();
     }

@@ -90,10 +90,8 @@ class UserSavedModelTest {
         ModelStore.LocalModel dirModel = store.localize(fromDir);
         ModelStore.LocalModel archiveModel = store.localize(fromArchive);
 
-        assertThat(dirModel.backboneId()).matches("fmap@sha256:[0-9a-f]{64}");
-        assertThat(archiveModel.backboneId())
-                .matches("fmap@sha256:[0-9a-f]{64}")
-                .isNotEqualTo(dirModel.backboneId());
+        assertThat(dirModel.modelId()).matches("fmap@sha256:[0-9a-f]{64}");
+        assertThat(archiveModel.modelId()).matches("fmap@sha256:[0-9a-f]{64}").isNotEqualTo(dirModel.modelId());
         assertThat(archiveModel.directory()).isNotEqualTo(savedModel);
         assertThat(embedOne(fromArchive)).containsExactly(embedOne(fromDir));
     }
@@ -104,7 +102,7 @@ class UserSavedModelTest {
         ModelStore.LocalModel first = store.localize(spec);
         deleteTree(savedModel);
 
-        ModelStore.LocalModel again = store.localize(spec, Optional.of(first.backboneId()));
+        ModelStore.LocalModel again = store.localize(spec, Optional.of(first.modelId()));
 
         assertThat(again).isEqualTo(first);
         assertThat(again.directory().resolve("saved_model.pb")).isRegularFile();

@@ -209,4 +209,33 @@ class ExtractRunTest {
         assertThat(run.getBoolean(2)).isTrue();
         assertThat(run.<String, Double>getJavaMap(3)).containsOnlyKeys("resolve backbone", "list images");
     }
+
+    @Test
+    @Order(6)
+    void anotherPreprocessingIsAnotherFeatureSpaceAndTheOldRowsStay() {
+        String before = sql("SELECT DISTINCT backbone_id FROM FEATURES").get(0).getString(0);
+        PipelineConfig tf = ConfigLoader.load(
+                null,
+                Map.of(
+                        "lake.root",
+                        root.toString(),
+                        "lake.embedded.data-dir",
+                        "target/test-lake",
+                        "backbone.cache-dir",
+                        Path.of("target/model-cache").toAbsolutePath().toString(),
+                        "backbone.preprocessing",
+                        "tf"),
+                Map.of());
+
+        ExtractRun.Result result = ExtractRun.run(spark, tf, null);
+
+        assertThat(result.backboneId()).isNotEqualTo(before).startsWith(before.substring(0, before.indexOf('+')));
+        assertThat(List.of(result.listed(), result.embedded(), result.quarantined(), result.unchanged()))
+                .as("every good image embedded again; the refused ones stay refused")
+                .containsExactly(32L, 30L, 0L, 2L);
+        assertThat(sql("SELECT backbone_id, count(*) FROM FEATURES GROUP BY backbone_id ORDER BY backbone_id").stream()
+                        .map(row -> row.getLong(1))
+                        .toList())
+                .containsExactly(30L, 30L);
+    }
 }
