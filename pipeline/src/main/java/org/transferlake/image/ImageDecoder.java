@@ -2,8 +2,13 @@ package org.transferlake.image;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -23,9 +28,16 @@ public final class ImageDecoder {
 
     /**
      * Bump when decoding gives other pixels for the same bytes: it is part of every backbone id, so
-     * embeddings decoded the old way are never mixed with new ones. 2: raw grey and 16-bit samples.
+     * embeddings decoded the old way are never mixed with new ones. 2: raw grey and 16-bit samples;
+     * truncated files and PNGs with a bad critical-chunk CRC refused.
      */
     public static final int VERSION = 2;
+
+    /** The JPEG reader's warnings for a file that stops before its end. */
+    private static final Pattern TRUNCATION =
+            Pattern.compile("truncated|premature end|missing eoi", Pattern.CASE_INSENSITIVE);
+
+    private static final byte GIF_TRAILER = 0x3B;
 
     private ImageDecoder() {}
 
@@ -56,15 +68,49 @@ public final class ImageDecoder {
                             "its header declares " + width + "x" + height + " = " + width * height
                                     + " pixels, over the limit of " + maxPixels);
                 }
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                checkComplete(bytes, format);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage image = reader.read(0);
-                int orientation = reader.getFormatName().equalsIgnoreCase("jpeg") ? ExifOrientation.read(bytes) : 1;
+                // Java's JPEG reader pads a truncated scan with grey and only warns; libjpeg-based
+                // decoders (TensorFlow, PIL) refuse the file.
+                for (String warning : warnings) {
+                    if (TRUNCATION.matcher(warning).find()) {
+                        throw new ImageRejectedException(RejectReason.TRUNCATED, "decoding stopped early: " + warning);
+                    }
+                }
+                int orientation = format.equals("jpeg") ? ExifOrientation.read(bytes) : 1;
                 return orient(RgbImage.of(image), orientation);
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
+            if (endedEarly(e)) {
+                throw new ImageRejectedException(RejectReason.TRUNCATED, "decoding stopped early: " + e);
+            }
             throw new ImageRejectedException(RejectReason.CORRUPT, "decoding failed: " + e.getMessage());
         }
+    }
+
+    /** What the readers do not check themselves: PNG chunks whole and their CRCs, a GIF's trailer. */
+    private static void checkComplete(byte[] bytes, String format) throws ImageRejectedException {
+        if (format.equals("png") && PngChunks.isPng(bytes)) {
+            PngChunks.check(bytes);
+        }
+        if (format.equals("gif") && bytes[bytes.length - 1] != GIF_TRAILER) {
+            throw new ImageRejectedException(
+                    RejectReason.TRUNCATED, "the file ends after " + bytes.length + " bytes without the GIF trailer");
+        }
+    }
+
+    private static boolean endedEarly(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

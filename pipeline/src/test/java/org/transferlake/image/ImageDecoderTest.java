@@ -138,12 +138,80 @@ class ImageDecoderTest {
                         ImageRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.UNSUPPORTED_FORMAT))
                 .hasMessage("no image decoder recognises these 19 bytes");
+    }
+
+    private static RejectReason reasonFor(byte[] bytes) {
+        try {
+            ImageDecoder.decode(bytes, LIMIT);
+            return null;
+        } catch (ImageRejectedException e) {
+            return e.reason();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} cut to {1}")
+    @CsvSource({
+        "rgb.jpg, 0.9",
+        "rgb.jpg, 0.98",
+        "rgb.png, 0.1",
+        "rgb.png, 0.5",
+        "rgb.png, 0.9",
+        "rgb.png, 0.98",
+        "two-frames.gif, 0.5",
+        "two-frames.gif, 0.9",
+        "rgb.bmp, 0.9"
+    })
+    void aTruncatedFileIsRefusedNotPadded(String file, double kept) {
+        byte[] whole = fixture(file);
+        byte[] cut = java.util.Arrays.copyOf(whole, (int) (whole.length * kept));
+
+        assertThat(reasonFor(whole)).as("the whole file decodes").isNull();
+        assertThat(reasonFor(cut)).isEqualTo(RejectReason.TRUNCATED);
+    }
+
+    @Test
+    void aTruncatedJpegNamesTheReadersWarning() {
+        byte[] jpeg = fixture("rgb.jpg");
+        byte[] cut = java.util.Arrays.copyOf(jpeg, jpeg.length * 9 / 10);
+
+        assertThatThrownBy(() -> ImageDecoder.decode(cut, LIMIT))
+                .hasMessage("decoding stopped early: Truncated File - Missing EOI marker");
+    }
+
+    @Test
+    void aCriticalChunkThatFailsItsCrcIsRefusedAnAncillaryOneIsNot() throws Exception {
         byte[] png = fixture("rgb.png");
-        byte[] truncated = java.util.Arrays.copyOf(png, 60);
-        assertThatThrownBy(() -> ImageDecoder.decode(truncated, LIMIT))
+        int idat = indexOf(png, "IDAT");
+        byte[] badData = png.clone();
+        badData[idat + 8] ^= 0x01; // a byte of the compressed pixels, CRC unchanged
+
+        assertThatThrownBy(() -> ImageDecoder.decode(badData, LIMIT))
                 .isInstanceOfSatisfying(
                         ImageRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.CORRUPT))
-                .hasMessageStartingWith("decoding failed: ");
+                .hasMessage("its critical IDAT chunk at byte " + (idat - 4) + " fails its CRC");
+
+        // A tEXt chunk with a wrong CRC before IEND: libpng only warns, and so do we (it decodes).
+        int iend = indexOf(png, "IEND") - 4;
+        byte[] text = {0, 0, 0, 1, 't', 'E', 'X', 't', 'x', 0, 0, 0, 0};
+        byte[] withBadText = new byte[png.length + text.length];
+        System.arraycopy(png, 0, withBadText, 0, iend);
+        System.arraycopy(text, 0, withBadText, iend, text.length);
+        System.arraycopy(png, iend, withBadText, iend + text.length, png.length - iend);
+        assertThat(reasonFor(withBadText)).isNull();
+    }
+
+    private static int indexOf(byte[] bytes, String ascii) {
+        byte[] needle = ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError(ascii + " not found");
     }
 }

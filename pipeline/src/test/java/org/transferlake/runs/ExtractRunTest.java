@@ -91,7 +91,7 @@ class ExtractRunTest {
         assertThat(sql("SELECT count(DISTINCT label) FROM FEATURES").get(0).getLong(0))
                 .isEqualTo(10);
         assertThat(sql("SELECT reason, stage FROM QUARANTINE ORDER BY reason").toString())
-                .isEqualTo("[[CORRUPT,embed], [EMPTY,embed]]");
+                .isEqualTo("[[EMPTY,embed], [TRUNCATED,embed]]");
         Row run = sql("SELECT status, counts, job FROM RUNS WHERE run_id = '" + result.runId() + "'")
                 .get(0);
         assertThat(run.getString(0)).isEqualTo("succeeded");
