@@ -33,9 +33,13 @@ public final class ImageDecoder {
      */
     public static final int VERSION = 2;
 
-    /** The JPEG reader's warnings for a file that stops before its end. */
+    /**
+     * The JPEG reader's warnings for a file that stops before its end (libjpeg's "premature end of
+     * JPEG file"); not "premature end of data segment", which a complete but slightly corrupt file
+     * also gives and PIL still decodes.
+     */
     private static final Pattern TRUNCATION =
-            Pattern.compile("truncated|premature end|missing eoi", Pattern.CASE_INSENSITIVE);
+            Pattern.compile("truncated file|missing eoi|premature end of jpeg file", Pattern.CASE_INSENSITIVE);
 
     private static final byte GIF_TRAILER = 0x3B;
 
@@ -98,10 +102,19 @@ public final class ImageDecoder {
         if (format.equals("png") && PngChunks.isPng(bytes)) {
             PngChunks.check(bytes);
         }
-        if (format.equals("gif") && bytes[bytes.length - 1] != GIF_TRAILER) {
+        if (format.equals("gif") && lastNonZero(bytes) != GIF_TRAILER) {
             throw new ImageRejectedException(
                     RejectReason.TRUNCATED, "the file ends after " + bytes.length + " bytes without the GIF trailer");
         }
+    }
+
+    /** Some encoders pad a GIF with zeros after its trailer; readers ignore them. */
+    private static byte lastNonZero(byte[] bytes) {
+        int last = bytes.length - 1;
+        while (last > 0 && bytes[last] == 0) {
+            last--;
+        }
+        return bytes[last];
     }
 
     private static boolean endedEarly(Throwable e) {

@@ -170,6 +170,13 @@ class ImageDecoderTest {
     }
 
     @Test
+    void zerosAfterAGifsTrailerAreIgnoredAsReadersIgnoreThem() {
+        byte[] gif = fixture("two-frames.gif");
+
+        assertThat(reasonFor(java.util.Arrays.copyOf(gif, gif.length + 16))).isNull();
+    }
+
+    @Test
     void aTruncatedJpegNamesTheReadersWarning() {
         byte[] jpeg = fixture("rgb.jpg");
         byte[] cut = java.util.Arrays.copyOf(jpeg, jpeg.length * 9 / 10);
