@@ -47,7 +47,7 @@ public final class HeadTrainer {
 
     private HeadTrainer() {}
 
-    /** The rows of {@code features} that a head of {@code backboneId} learns from: labeled, with what training reads. */
+    /** The labeled rows of {@code features} that heads of {@code backboneId} learn from. */
     public static Dataset<Row> labeledFeatures(Dataset<Row> features, String backboneId) {
         return features.where(
                         col("backbone_id").equalTo(backboneId).and(col("label").isNotNull()))
