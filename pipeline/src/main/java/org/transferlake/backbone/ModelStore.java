@@ -55,8 +55,8 @@ public final class ModelStore {
 
     /**
      * Localizes the backbone; with {@code expectedId} (a model id, see {@link BackboneId#modelId}),
-     * reuses a cached copy of exactly that content or
-     * fails when the source no longer matches it (on executors).
+     * reuses a cached copy of exactly that content or fails when the source no longer matches it
+     * (on executors).
      */
     public LocalModel localize(BackboneSpec spec, Optional<String> expectedId) {
         if (expectedId.isPresent()) {

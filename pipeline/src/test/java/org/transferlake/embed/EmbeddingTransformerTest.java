@@ -58,7 +58,7 @@ class EmbeddingTransformerTest {
             rows.add(RowFactory.create("good-" + i, images.get(i % images.size())));
         }
         rows.add(RowFactory.create("empty", new byte[0]));
-        rows.add(RowFactory.create("bomb", org.transferlake.testing.ImageFixtures.pngHeaderOnly(100_000, 100_000)));
+        rows.add(RowFactory.create("bomb", org.transferlake.testing.PngEncoder.headerOnly(100_000, 100_000)));
         return spark.createDataFrame(rows, SCHEMA).repartition(3);
     }
 

@@ -3,7 +3,7 @@ package org.transferlake.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.transferlake.testing.ImageFixtures.fixture;
-import static org.transferlake.testing.ImageFixtures.pngHeaderOnly;
+import static org.transferlake.testing.PngEncoder.headerOnly;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -118,7 +118,7 @@ class ImageDecoderTest {
 
     @Test
     void aDecompressionBombIsRefusedFromItsHeader() {
-        byte[] bomb = pngHeaderOnly(100_000, 100_000);
+        byte[] bomb = headerOnly(100_000, 100_000);
         assertThatThrownBy(() -> ImageDecoder.decode(bomb, LIMIT))
                 .isInstanceOfSatisfying(
                         ImageRejectedException.class,

@@ -52,21 +52,28 @@ public final class PngEncoder {
                 raw.write(bitBuffer << (8 - bitCount));
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        chunk(
-                out,
-                "IHDR",
-                ByteBuffer.allocate(13)
-                        .putInt(width)
-                        .putInt(height)
-                        .put((byte) bitDepth)
-                        .put((byte) colourType)
-                        .put(new byte[] {0, 0, 0})
-                        .array());
+        ByteArrayOutputStream out = signatureAndHeader(colourType, bitDepth, width, height);
         chunk(out, "IDAT", deflate(raw.toByteArray()));
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
+    }
+
+    /** The signature and a valid IHDR declaring {@code width × height} 8-bit RGB, and nothing else. */
+    public static byte[] headerOnly(int width, int height) {
+        return signatureAndHeader(RGB, 8, width, height).toByteArray();
+    }
+
+    private static ByteArrayOutputStream signatureAndHeader(int colourType, int bitDepth, int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        ByteBuffer header = ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) bitDepth)
+                .put((byte) colourType)
+                .put(new byte[] {0, 0, 0});
+        chunk(out, "IHDR", header.array());
+        return out;
     }
 
     private static byte[] deflate(byte[] data) {
