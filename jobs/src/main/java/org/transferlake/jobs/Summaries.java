@@ -63,6 +63,7 @@ final class Summaries {
                     head.metrics().accuracy(),
                     head.metrics().macroF1(),
                     head.metrics().logLoss());
+            out.println("    chosen on a validation split of the training images: " + choices(head.params()));
         }
         String previous = result.previousChampionAccuracy().isPresent()
                 ? String.format(
@@ -73,6 +74,21 @@ final class Summaries {
         out.printf("  decision: %s; champion %s%s%n", result.decision(), result.championId(), previous);
         out.flush();
         return result;
+    }
+
+    /** What a head chose for itself, as recorded in its params. */
+    private static String choices(java.util.Map<String, String> params) {
+        if (params.containsKey("temperature")) {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "layers %s, %s iterations, temperature %.3f (validation log-loss %.4f, uncalibrated %.4f)",
+                    params.get("layers"),
+                    params.get("iterations"),
+                    Double.parseDouble(params.get("temperature")),
+                    Double.parseDouble(params.get("validation_log_loss")),
+                    Double.parseDouble(params.get("validation_log_loss_uncalibrated")));
+        }
+        return "reg_param " + params.get("reg_param") + " of " + params.get("reg_param_sweep");
     }
 
     static ScoreRun.Result score(

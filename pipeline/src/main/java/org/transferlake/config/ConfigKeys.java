@@ -48,9 +48,10 @@ public final class ConfigKeys {
             ConfigKey.intBetween("heads.min-examples-per-class", 1, 1_000_000);
     public static final ConfigKey<List<Double>> HEADS_LOGISTIC_REGRESSION_REG_PARAMS =
             ConfigKey.doubleList("heads.logistic-regression.reg-params");
-    public static final ConfigKey<List<Integer>> HEADS_MLP_HIDDEN_LAYERS =
-            ConfigKey.intList("heads.mlp.hidden-layers", -1, 1, 100_000);
-    public static final ConfigKey<Integer> HEADS_MLP_MAX_ITER = ConfigKey.intBetween("heads.mlp.max-iter", 1, 100_000);
+    public static final ConfigKey<List<Integer>> HEADS_MLP_HIDDEN_UNITS =
+            ConfigKey.intList("heads.mlp.hidden-units", -1, 1, 100_000);
+    public static final ConfigKey<List<Integer>> HEADS_MLP_ITERATIONS =
+            ConfigKey.intList("heads.mlp.iterations", -1, 1, 100_000);
     public static final ConfigKey<Double> HEADS_PROMOTION_MARGIN =
             ConfigKey.doubleBetween("heads.promotion-margin", 0, 1);
 
@@ -96,8 +97,8 @@ public final class ConfigKeys {
             HEADS_SEED,
             HEADS_MIN_EXAMPLES_PER_CLASS,
             HEADS_LOGISTIC_REGRESSION_REG_PARAMS,
-            HEADS_MLP_HIDDEN_LAYERS,
-            HEADS_MLP_MAX_ITER,
+            HEADS_MLP_HIDDEN_UNITS,
+            HEADS_MLP_ITERATIONS,
             HEADS_PROMOTION_MARGIN,
             SCORE_TOP_K,
             RUNS_LOCK_STALE_AFTER_MINUTES,

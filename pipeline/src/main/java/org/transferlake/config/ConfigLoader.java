@@ -198,7 +198,15 @@ public final class ConfigLoader {
             throw s.invalid(
                     ConfigKeys.HEADS_LOGISTIC_REGRESSION_REG_PARAMS, "a non-empty list of values >= 0", regParams);
         }
-        List<Integer> hidden = s.get(ConfigKeys.HEADS_MLP_HIDDEN_LAYERS);
+        List<Integer> hiddenUnits = s.get(ConfigKeys.HEADS_MLP_HIDDEN_UNITS);
+        if (hiddenUnits.isEmpty()) {
+            throw s.invalid(ConfigKeys.HEADS_MLP_HIDDEN_UNITS, "a non-empty list of layer widths", hiddenUnits);
+        }
+        List<Integer> iterations = s.get(ConfigKeys.HEADS_MLP_ITERATIONS);
+        if (iterations.isEmpty()
+                || !iterations.equals(iterations.stream().sorted().distinct().toList())) {
+            throw s.invalid(ConfigKeys.HEADS_MLP_ITERATIONS, "a non-empty, strictly increasing list", iterations);
+        }
         double testFraction = s.get(ConfigKeys.HEADS_TEST_FRACTION);
         return new HeadsConfig(
                 List.copyOf(algorithms),
@@ -206,8 +214,8 @@ public final class ConfigLoader {
                 s.get(ConfigKeys.HEADS_SEED),
                 s.get(ConfigKeys.HEADS_MIN_EXAMPLES_PER_CLASS),
                 List.copyOf(regParams),
-                List.copyOf(hidden),
-                s.get(ConfigKeys.HEADS_MLP_MAX_ITER),
+                List.copyOf(hiddenUnits),
+                List.copyOf(iterations),
                 s.get(ConfigKeys.HEADS_PROMOTION_MARGIN),
                 s.get(ConfigKeys.SCORE_TOP_K));
     }

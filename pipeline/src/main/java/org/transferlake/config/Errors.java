@@ -690,6 +690,14 @@ public final class Errors {
     }
 
     /** A head {@code algorithm} that is not one of {@link HeadsConfig#ALGORITHMS}. */
+    /** A temperature-scaling stage was given a frame without the classifier's logits. */
+    public static TransferlakeException noLogitsColumn(String column, String[] columns) {
+        return TransferlakeException.cannot(
+                "calibrate probabilities",
+                "the input has no vector column " + column + " (columns: " + String.join(", ", columns) + ")",
+                "Put TemperatureScaling after a classifier that writes raw predictions (logits).");
+    }
+
     public static TransferlakeException unknownHeadAlgorithm(String algorithm) {
         return TransferlakeException.cannot(
                 TRAIN_HEADS,

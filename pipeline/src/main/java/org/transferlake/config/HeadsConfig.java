@@ -8,7 +8,9 @@ import java.util.List;
  * @param algorithms {@code logistic_regression} and/or {@code mlp}
  * @param testFraction share of labeled images held out per class when the data has no test split
  * @param regParams the logistic-regression regularization sweep, chosen by train/validation split
- * @param mlpHiddenLayers hidden layer sizes of the multilayer perceptron
+ * @param mlpHiddenUnits widths tried for the multilayer perceptron's hidden layer
+ * @param mlpIterations training iterations at which the perceptron is checked on the validation split,
+ *     increasing: training goes on from one to the next, and the best check is kept
  * @param promotionMargin a candidate becomes champion only if its test accuracy beats the
  *     champion's, on the same held-out set, by more than this
  */
@@ -18,8 +20,8 @@ public record HeadsConfig(
         long seed,
         int minExamplesPerClass,
         List<Double> regParams,
-        List<Integer> mlpHiddenLayers,
-        int mlpMaxIter,
+        List<Integer> mlpHiddenUnits,
+        List<Integer> mlpIterations,
         double promotionMargin,
         int topK) {
 

@@ -14,9 +14,9 @@ import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StandardScaler;
@@ -30,6 +30,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
 import org.transferlake.config.Errors;
 import org.transferlake.config.HeadsConfig;
 
@@ -118,49 +119,61 @@ public final class HeadTrainer {
         }
     }
 
-    /** Fits {@code algorithm} on the training split and scores it on the held-out split. */
+    /**
+     * Fits {@code algorithm} on the training split and scores it on the held-out split. Whatever a head
+     * chooses (regularization, width, iterations, temperature) it chooses on a validation split of the
+     * training data; the held-out split only scores.
+     */
     public static Trained train(String algorithm, Split split, HeadsConfig config, int dimension) {
-        StringIndexerModel indexer = new StringIndexer()
-                .setInputCol("label")
-                .setOutputCol("label_index")
-                .setStringOrderType("alphabetAsc")
-                .fit(split.train());
-        List<String> labels = Arrays.asList(indexer.labelsArray()[0]);
         Map<String, String> params = new LinkedHashMap<>();
         params.put("algorithm", algorithm);
         params.put("seed", String.valueOf(config.seed()));
-        PipelineStage classifier = switch (algorithm) {
-            case "logistic_regression" -> logisticRegression(config, params);
-            case "mlp" -> mlp(config, dimension, labels.size(), params);
-            default -> throw Errors.unknownHeadAlgorithm(algorithm);
-        };
-        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
-            new ArrayToVector().setInputCol("embedding").setOutputCol("raw_features"),
-            indexer,
-            new StandardScaler()
-                    .setInputCol("raw_features")
-                    .setOutputCol("features")
-                    .setWithMean(true)
-                    .setWithStd(true),
-            classifier,
-            new IndexToString()
-                    .setInputCol("prediction")
-                    .setOutputCol("predicted_label")
-                    .setLabels(labels.toArray(String[]::new))
-        });
-        PipelineModel model = pipeline.fit(split.train());
-        if (model.stages()[3] instanceof TrainValidationSplitModel tuned) {
-            params.put("reg_param", String.valueOf(((LogisticRegressionModel) tuned.bestModel()).getRegParam()));
-            params.put(
-                    "validation_accuracy",
-                    String.valueOf(
-                            Arrays.stream(tuned.validationMetrics()).max().orElse(0)));
+        if (!HeadsConfig.ALGORITHMS.contains(algorithm)) {
+            throw Errors.unknownHeadAlgorithm(algorithm);
         }
+        PipelineModel standardized = new Pipeline()
+                .setStages(new PipelineStage[] {
+                    new ArrayToVector().setInputCol("embedding").setOutputCol("raw_features"),
+                    new StringIndexer()
+                            .setInputCol("label")
+                            .setOutputCol("label_index")
+                            .setStringOrderType("alphabetAsc"),
+                    new StandardScaler()
+                            .setInputCol("raw_features")
+                            .setOutputCol("features")
+                            .setWithMean(true)
+                            .setWithStd(true)
+                })
+                .fit(split.train());
+        List<String> labels = labels(standardized);
+        // Every candidate fit reads these rows again: keep them instead of re-reading the table.
+        Dataset<Row> prepared = standardized
+                .transform(split.train())
+                .select("features", "label_index")
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        List<Transformer> classifier;
+        try {
+            classifier = algorithm.equals("mlp")
+                    ? MlpHead.fit(prepared, config, dimension, labels.size(), params)
+                    : List.of(logisticRegression(prepared, config, params));
+        } finally {
+            prepared.unpersist();
+        }
+        List<PipelineStage> stages = new ArrayList<>(Arrays.asList(standardized.stages()));
+        stages.addAll(classifier);
+        stages.add(new IndexToString()
+                .setInputCol("prediction")
+                .setOutputCol("predicted_label")
+                .setLabels(labels.toArray(String[]::new)));
+        // Only fitted stages: fitting the pipeline assembles them without reading the data again.
+        PipelineModel model =
+                new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(split.train());
         return new Trained(algorithm, model, HeadMetrics.of(model.transform(split.test()), labels), params);
     }
 
     /** Multinomial logistic regression, its regularization picked on a validation split of the training data. */
-    private static PipelineStage logisticRegression(HeadsConfig config, Map<String, String> params) {
+    private static Transformer logisticRegression(
+            Dataset<Row> prepared, HeadsConfig config, Map<String, String> params) {
         LogisticRegression lr = new LogisticRegression()
                 .setFamily("multinomial")
                 .setFeaturesCol("features")
@@ -175,29 +188,20 @@ public final class HeadTrainer {
                                 .toArray())
                 .build();
         params.put("reg_param_sweep", config.regParams().toString());
-        return new TrainValidationSplit()
+        TrainValidationSplitModel tuned = new TrainValidationSplit()
                 .setEstimator(lr)
                 .setEstimatorParamMaps(grid)
                 .setTrainRatio(0.8)
                 .setSeed(config.seed())
                 .setEvaluator(new MulticlassClassificationEvaluator()
                         .setLabelCol("label_index")
-                        .setMetricName("accuracy"));
-    }
-
-    private static PipelineStage mlp(HeadsConfig config, int dimension, int classes, Map<String, String> params) {
-        List<Integer> layers = new ArrayList<>();
-        layers.add(dimension);
-        layers.addAll(config.mlpHiddenLayers());
-        layers.add(classes);
-        params.put("layers", layers.toString());
-        params.put("max_iter", String.valueOf(config.mlpMaxIter()));
-        return new MultilayerPerceptronClassifier()
-                .setLayers(layers.stream().mapToInt(Integer::intValue).toArray())
-                .setMaxIter(config.mlpMaxIter())
-                .setSeed(config.seed())
-                .setFeaturesCol("features")
-                .setLabelCol("label_index");
+                        .setMetricName("accuracy"))
+                .fit(prepared);
+        params.put("reg_param", String.valueOf(((LogisticRegressionModel) tuned.bestModel()).getRegParam()));
+        params.put(
+                "validation_accuracy",
+                String.valueOf(Arrays.stream(tuned.validationMetrics()).max().orElse(0)));
+        return tuned;
     }
 
     /** The class names a trained head predicts, in probability-vector order. */

@@ -28,7 +28,8 @@ import org.transferlake.lake.Tables;
  */
 public final class TrainRun {
     /** One trained head as registered. */
-    public record TrainedHead(String headId, String algorithm, HeadMetrics metrics, String modelUri) {}
+    public record TrainedHead(
+            String headId, String algorithm, HeadMetrics metrics, Map<String, String> params, String modelUri) {}
 
     /** What a run did. {@code championAccuracy} is the old champion's accuracy on this held-out set, if any. */
     public record Result(
@@ -113,7 +114,7 @@ public final class TrainRun {
                     throw Errors.headSaveFailed(headId, modelUri, e);
                 }
                 registry.register(HeadRecord.candidate(headId, backboneId, head, trainRows, testRows, modelUri, runId));
-                return new TrainedHead(headId, algorithm, head.metrics(), modelUri);
+                return new TrainedHead(headId, algorithm, head.metrics(), head.params(), modelUri);
             }));
         }
         counts.put("heads_trained", (long) trained.size());

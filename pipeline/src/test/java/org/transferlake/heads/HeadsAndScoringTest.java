@@ -64,8 +64,8 @@ class HeadsAndScoringTest {
                         "lake.embedded.data-dir", "target/test-lake",
                         "backbone.cache-dir",
                                 Path.of("target/model-cache").toAbsolutePath().toString(),
-                        "heads.mlp.hidden-layers", "[16]",
-                        "heads.mlp.max-iter", "100",
+                        "heads.mlp.hidden-units", "[4, 16]",
+                        "heads.mlp.iterations", "[10, 40]",
                         "heads.logistic-regression.reg-params", "[0.0, 0.01]"),
                 Map.of());
         backboneId = new ModelStore(config.modelCacheDir(), spark.sparkContext().hadoopConfiguration())
@@ -124,6 +124,16 @@ class HeadsAndScoringTest {
             assertThat(head.metrics().labels()).isEqualTo(CLASSES);
             assertThat(head.metrics().confusion()[1]).containsExactly(0, 10, 0);
         });
+        Map<String, String> mlp = result.heads().stream()
+                .filter(head -> head.algorithm().equals("mlp"))
+                .findFirst()
+                .orElseThrow()
+                .params();
+        assertThat(mlp.get("layers")).isIn("[8, 4, 3]", "[8, 16, 3]");
+        assertThat(mlp.get("iterations")).isIn("10", "40");
+        assertThat(Double.parseDouble(mlp.get("temperature"))).isPositive();
+        assertThat(Double.parseDouble(mlp.get("validation_log_loss")))
+                .isLessThanOrEqualTo(Double.parseDouble(mlp.get("validation_log_loss_uncalibrated")));
         assertThat(result.decision()).isEqualTo(Promotion.Decision.FIRST_CHAMPION);
         firstChampion = result.championId();
         assertThat(count("SELECT count(*) FROM HEADS WHERE status = 'champion'"))
