@@ -38,10 +38,12 @@ final class BackboneCommand {
         Path modelJson;
 
         @Option(
-                names = "--layer",
+                names = {"--layers", "--layer"},
                 required = true,
-                description = "Layer whose output is the embedding, e.g. flatten_1.")
-        String layer;
+                split = ",",
+                description = "Layer whose output is the embedding, e.g. flatten_1; or several, comma-separated,"
+                        + " each global-average-pooled and concatenated, e.g. block_6_project_BN,flatten_1.")
+        java.util.List<String> layers;
 
         @Option(names = "--output", required = true, description = "New local directory for the SavedModel.")
         Path output;
@@ -54,7 +56,7 @@ final class BackboneCommand {
 
         @Override
         public Integer call() {
-            LayersModelImporter.Result result = LayersModelImporter.importModel(name, modelJson, layer, output);
+            LayersModelImporter.Result result = LayersModelImporter.importModel(name, modelJson, layers, output);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("SavedModel written to %s%n", result.savedModel());
             out.printf(
@@ -99,6 +101,10 @@ final class BackboneCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("backbone_id    %s%n", backbone.id());
                 out.printf("  model        %s (its files)%n", local.modelId());
+                if (config.backbone().isBundled()) {
+                    out.printf(
+                            "  cut layers   %s%n", String.join(", ", ModelStore.bundledCutLayers(config.backbone())));
+                }
                 out.printf("  spec         %s%n", BackboneId.describe(config.backbone()));
                 out.printf(
                         "embedding      %d floats (pooling %s)%n",

@@ -93,11 +93,17 @@ public final class LayersModelImporter {
     }
 
     /**
-     * Imports {@code modelJson} cut at {@code layer} into a new SavedModel directory {@code output}.
+     * Imports {@code modelJson} cut at {@code cutLayers} into a new SavedModel directory {@code output}.
+     * One layer: its output as it is (pooled later by {@code backbone.pooling}). Several: each
+     * global-average-pooled over height and width when it is a feature map, then concatenated in the
+     * order given (hypercolumn-style: early layers add texture and shape, late ones the task's semantics).
      *
      * @param name the backbone's name, used in messages
      */
-    public static Result importModel(String name, Path modelJson, String layer, Path output) {
+    public static Result importModel(String name, Path modelJson, List<String> cutLayers, Path output) {
+        if (cutLayers.isEmpty() || cutLayers.size() != Set.copyOf(cutLayers).size()) {
+            throw Errors.badCutLayers(name, cutLayers);
+        }
         NativeTensorFlow.ensureLoaded();
         JsonObject json = readJson(name, modelJson);
         JsonObject topology = json.has("modelTopology") ? json.getAsJsonObject("modelTopology") : json;
@@ -106,18 +112,30 @@ public final class LayersModelImporter {
             throw Errors.noWeightsManifest(name, modelJson);
         }
         Map<String, Weight> weights = readWeights(name, json.getAsJsonArray("weightsManifest"), modelJson.getParent());
-        return new LayersModelImporter(name, modelConfig, weights).export(layer, output);
+        return new LayersModelImporter(name, modelConfig, weights).export(cutLayers, output);
     }
 
-    private Result export(String cutLayer, Path output) {
-        if (!layers.containsKey(cutLayer)) {
-            throw Errors.noSuchLayer(name, cutLayer, lastLayers(5));
+    private Result export(List<String> cutLayers, Path output) {
+        for (String cutLayer : cutLayers) {
+            if (!layers.containsKey(cutLayer)) {
+                throw Errors.noSuchLayer(name, cutLayer, lastLayers(5));
+            }
         }
         try (Graph graph = new Graph()) {
             tf = Ops.create(graph);
-            Operand<TFloat32> cut = tf.withName(OUTPUT).identity(output(cutLayer));
+            Operand<TFloat32> embedding;
+            if (cutLayers.size() == 1) {
+                embedding = output(cutLayers.get(0));
+            } else {
+                List<Operand<TFloat32>> pooled = new ArrayList<>();
+                for (String cutLayer : cutLayers) {
+                    pooled.add(globalAveragePooled(cutLayer, output(cutLayer)));
+                }
+                embedding = tf.concat(pooled, tf.constant(1));
+            }
+            Operand<TFloat32> cut = tf.withName(OUTPUT).identity(embedding);
             if (input == null) {
-                throw Errors.layerNotAfterInput(name, cutLayer);
+                throw Errors.layerNotAfterInput(name, String.join(",", cutLayers));
             }
             long[] inputDims = input.shape().asArray();
             long[] outputDims = cut.shape().asArray();
@@ -136,6 +154,18 @@ public final class LayersModelImporter {
             long[] perImage = java.util.Arrays.copyOfRange(outputDims, 1, outputDims.length);
             return new Result(output, (int) inputDims[1], (int) inputDims[2], (int) inputDims[3], perImage);
         }
+    }
+
+    /** A [N,H,W,C] feature map averaged to [N,C]; a [N,C] vector as it is; anything else refused. */
+    private Operand<TFloat32> globalAveragePooled(String layerName, Operand<TFloat32> x) {
+        int rank = x.shape().numDimensions();
+        if (rank == 2) {
+            return x;
+        }
+        if (rank != 4) {
+            throw Errors.cutLayerNotPoolable(name, layerName, x.shape().toString());
+        }
+        return tf.math.mean(x, tf.constant(new int[] {1, 2}));
     }
 
     private Operand<TFloat32> output(String layerName) {

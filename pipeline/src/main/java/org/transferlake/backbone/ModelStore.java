@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -29,8 +30,8 @@ import org.transferlake.config.PipelineConfig;
  * machine reuse it. The bundled backbone is imported from its TF.js files on first use.
  */
 public final class ModelStore {
-    /** Bundled backbones: name → the layer whose output is the embedding. */
-    static final Map<String, String> BUNDLED_CUT_LAYERS = Map.of("mobilenet_v2", "flatten_1");
+    /** Bundled backbones: name → the layers cut by default (see {@link LayersModelImporter#importModel}). */
+    static final Map<String, List<String>> BUNDLED_CUT_LAYERS = Map.of("mobilenet_v2", List.of("flatten_1"));
 
     /** Bump when the importer's output changes, so cached imports are rebuilt. */
     static final String IMPORTER_VERSION = "2";
@@ -88,7 +89,7 @@ public final class ModelStore {
             return BackboneId.of(localize(spec).modelId(), spec);
         }
         try {
-            return BackboneId.of(bundledId(spec, bundledCutLayer(spec)), spec);
+            return BackboneId.of(bundledId(spec, bundledCutLayers(spec)), spec);
         } catch (IOException e) {
             throw Errors.bundledBackboneUnreadable(spec, e);
         }
@@ -99,12 +100,13 @@ public final class ModelStore {
         return new ModelStore(config.modelCacheDir(), hadoop).identify(config.backbone());
     }
 
-    private static String bundledCutLayer(BackboneSpec spec) {
-        String cutLayer = BUNDLED_CUT_LAYERS.get(bundledName(spec));
-        if (cutLayer == null) {
+    /** The configured cut, else the bundled backbone's default. */
+    public static List<String> bundledCutLayers(BackboneSpec spec) {
+        List<String> defaultCut = BUNDLED_CUT_LAYERS.get(bundledName(spec));
+        if (defaultCut == null) {
             throw Errors.noSuchBundledBackbone(spec, bundledName(spec));
         }
-        return cutLayer;
+        return spec.cutLayers().isEmpty() ? defaultCut : spec.cutLayers();
     }
 
     private static String bundledName(BackboneSpec spec) {
@@ -115,22 +117,22 @@ public final class ModelStore {
         return "/org/transferlake/backbone/bundled/" + bundledName(spec) + "/";
     }
 
-    private static String bundledId(BackboneSpec spec, String cutLayer) throws IOException {
+    private static String bundledId(BackboneSpec spec, List<String> cutLayers) throws IOException {
         MessageDigest digest = Digests.sha256();
         for (String file : new String[] {"model.json", "weights.bin"}) {
             try (InputStream in = resource(bundledResources(spec) + file)) {
                 Digests.update(digest, file, in);
             }
         }
-        digest.update(("cut=" + cutLayer + ";importer=" + IMPORTER_VERSION)
+        digest.update(("cut=" + String.join(",", cutLayers) + ";importer=" + IMPORTER_VERSION)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return spec.name() + "@sha256:" + Digests.hex(digest);
     }
 
     private LocalModel importBundled(BackboneSpec spec) throws IOException {
-        String cutLayer = bundledCutLayer(spec);
+        List<String> cutLayers = bundledCutLayers(spec);
         String resources = bundledResources(spec);
-        String id = bundledId(spec, cutLayer);
+        String id = bundledId(spec, cutLayers);
         Path target = cacheDir.resolve(directoryName(id));
         if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
             return new LocalModel(id, target);
@@ -143,7 +145,7 @@ public final class ModelStore {
                 }
             }
             long start = System.nanoTime();
-            LayersModelImporter.importModel(spec.name(), work.resolve("model.json"), cutLayer, work.resolve("model"));
+            LayersModelImporter.importModel(spec.name(), work.resolve("model.json"), cutLayers, work.resolve("model"));
             LOG.info("Imported bundled backbone {} in {} ms", id, (System.nanoTime() - start) / 1_000_000);
             return new LocalModel(id, publish(work.resolve("model"), target));
         } finally {

@@ -1,6 +1,7 @@
 package org.transferlake.config;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * A frozen backbone as configured: where its SavedModel is and how to feed it. Serializable so
@@ -11,6 +12,8 @@ import java.io.Serializable;
  * @param signature the SavedModel signature key
  * @param inputName signature input to feed; empty = its only input
  * @param outputName signature output to read; empty = its only output
+ * @param cutLayers bundled backbones only: the layers whose outputs, global-average-pooled and
+ *     concatenated, are the embedding; empty = the bundled backbone's default cut
  */
 public record BackboneSpec(
         String name,
@@ -21,8 +24,27 @@ public record BackboneSpec(
         String signature,
         String inputName,
         String outputName,
-        Pooling pooling)
+        Pooling pooling,
+        List<String> cutLayers)
         implements Serializable {
+
+    public BackboneSpec {
+        cutLayers = List.copyOf(cutLayers);
+    }
+
+    /** A spec with the default cut (every backbone that is not bundled). */
+    public BackboneSpec(
+            String name,
+            String uri,
+            int inputHeight,
+            int inputWidth,
+            Preprocessing preprocessing,
+            String signature,
+            String inputName,
+            String outputName,
+            Pooling pooling) {
+        this(name, uri, inputHeight, inputWidth, preprocessing, signature, inputName, outputName, pooling, List.of());
+    }
 
     public static final String BUNDLED_SCHEME = "bundled:";
 

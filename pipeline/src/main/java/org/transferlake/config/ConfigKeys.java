@@ -30,6 +30,7 @@ public final class ConfigKeys {
     public static final ConfigKey<String> BACKBONE_INPUT_NAME = ConfigKey.string("backbone.input-name");
     public static final ConfigKey<String> BACKBONE_OUTPUT_NAME = ConfigKey.string("backbone.output-name");
     public static final ConfigKey<Pooling> BACKBONE_POOLING = ConfigKey.oneOf("backbone.pooling", Pooling.class);
+    public static final ConfigKey<List<String>> BACKBONE_LAYERS = ConfigKey.stringList("backbone.layers");
     public static final ConfigKey<String> BACKBONE_CACHE_DIR = ConfigKey.string("backbone.cache-dir");
 
     public static final ConfigKey<Integer> EMBED_BATCH_SIZE = ConfigKey.intBetween("embed.batch-size", 1, 1024);
@@ -85,6 +86,7 @@ public final class ConfigKeys {
             BACKBONE_INPUT_NAME,
             BACKBONE_OUTPUT_NAME,
             BACKBONE_POOLING,
+            BACKBONE_LAYERS,
             BACKBONE_CACHE_DIR,
             EMBED_BATCH_SIZE,
             EMBED_DEVICE,

@@ -258,16 +258,29 @@ public final class ConfigLoader {
             throw s.invalid(ConfigKeys.BACKBONE_NAME, "letters, digits, '_', '.' or '-'", name);
         }
         List<Integer> size = s.get(ConfigKeys.BACKBONE_INPUT_SIZE);
+        String uri = s.get(ConfigKeys.BACKBONE_URI);
+        List<String> layers = s.get(ConfigKeys.BACKBONE_LAYERS);
+        if (!layers.isEmpty() && !uri.startsWith(BackboneSpec.BUNDLED_SCHEME)) {
+            throw s.invalid(
+                    ConfigKeys.BACKBONE_LAYERS,
+                    "empty unless backbone.uri is bundled:<name> (a SavedModel is already cut: cut it with"
+                            + " backbone import --layers)",
+                    layers);
+        }
+        if (layers.size() != Set.copyOf(layers).size()) {
+            throw s.invalid(ConfigKeys.BACKBONE_LAYERS, "distinct layer names", layers);
+        }
         return new BackboneSpec(
                 name,
-                s.get(ConfigKeys.BACKBONE_URI),
+                uri,
                 size.get(0),
                 size.get(1),
                 s.get(ConfigKeys.BACKBONE_PREPROCESSING),
                 s.get(ConfigKeys.BACKBONE_SIGNATURE),
                 s.get(ConfigKeys.BACKBONE_INPUT_NAME).trim(),
                 s.get(ConfigKeys.BACKBONE_OUTPUT_NAME).trim(),
-                s.get(ConfigKeys.BACKBONE_POOLING));
+                s.get(ConfigKeys.BACKBONE_POOLING),
+                layers);
     }
 
     private static LakeConfig lake(Settings s) {

@@ -381,7 +381,24 @@ public final class Errors {
         return cannotImport(
                 name,
                 "it has no layer named " + layer,
-                "Pick one of its layers with --layer, e.g. " + lastLayers + ".");
+                "Pick one of its layers with --layers, e.g. " + lastLayers + ".");
+    }
+
+    /** The list of cut layers is empty or names a layer twice. */
+    public static TransferlakeException badCutLayers(String name, List<String> layers) {
+        return cannotImport(
+                name,
+                "the cut layers " + layers + " are empty or name a layer twice",
+                "Give one or more distinct layer names, e.g. --layers block_6_project_BN,flatten_1.");
+    }
+
+    /** A layer of a multi-layer cut is neither a feature map nor a vector. */
+    public static TransferlakeException cutLayerNotPoolable(String name, String layer, String shape) {
+        return cannotImport(
+                name,
+                "layer " + layer + " has output shape " + shape
+                        + ", neither a [N,H,W,C] feature map nor a [N,C] vector, so it cannot be pooled and concatenated",
+                "Cut at a convolutional, pooling or dense layer.");
     }
 
     /** The cut layer is not fed by the model's input. */

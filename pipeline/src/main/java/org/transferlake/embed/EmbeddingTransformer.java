@@ -8,6 +8,7 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -61,6 +62,7 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
     private final Param<String> inputTensor;
     private final Param<String> outputTensor;
     private final Param<String> pooling;
+    private final StringArrayParam cutLayers;
     private final Param<String> modelCacheDir;
     private final IntParam batchSize;
     private final Param<String> device;
@@ -95,6 +97,8 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
         inputTensor = new Param<>(this, "inputTensor", "signature input; empty = the only one");
         outputTensor = new Param<>(this, "outputTensor", "signature output; empty = the only one");
         pooling = new Param<>(this, "pooling", "none | avg | max", ParamValidators.inArray(names(Pooling.values())));
+        cutLayers = new StringArrayParam(
+                this, "cutLayers", "bundled backbones: layers pooled and concatenated; empty = default cut");
         modelCacheDir = new Param<>(
                 this, "modelCacheDir", "local model cache on each machine; empty = <tmp>/transferlake-models");
         batchSize = new IntParam(this, "batchSize", "images per backbone call", ParamValidators.inRange(1, 1024));
@@ -119,6 +123,7 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
         setDefault(inputTensor, backbone.inputName());
         setDefault(outputTensor, backbone.outputName());
         setDefault(pooling, lower(backbone.pooling()));
+        setDefault(cutLayers, backbone.cutLayers().toArray(String[]::new));
         setDefault(modelCacheDir, ConfigKeys.BACKBONE_CACHE_DIR.defaultValue());
         setDefault(batchSize, embed.batchSize());
         setDefault(device, lower(embed.device()));
@@ -146,6 +151,7 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
         set(inputTensor, spec.inputName());
         set(outputTensor, spec.outputName());
         set(pooling, lower(spec.pooling()));
+        set(cutLayers, spec.cutLayers().toArray(String[]::new));
         return this;
     }
 
@@ -252,6 +258,10 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
         return pooling;
     }
 
+    public StringArrayParam cutLayers() {
+        return cutLayers;
+    }
+
     public Param<String> modelCacheDir() {
         return modelCacheDir;
     }
@@ -279,7 +289,8 @@ public final class EmbeddingTransformer extends Transformer implements DefaultPa
                 $(signature),
                 $(inputTensor),
                 $(outputTensor),
-                Pooling.valueOf($(pooling).toUpperCase(Locale.ROOT)));
+                Pooling.valueOf($(pooling).toUpperCase(Locale.ROOT)),
+                Arrays.asList($(cutLayers)));
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,8 @@ class LayersModelImporterTest {
         return conv;
     }
 
-    static double[] denseReference(float[] x) {
+    /** The {@code act} layer's output [2,2,6]: tanh of the 2×2 max pool of concat(conv, input). */
+    static double[][][] actReference(float[] x) {
         double[][][] conv = convReference(x);
         double[][][] act = new double[2][2][6];
         for (int ph = 0; ph < 2; ph++) {
@@ -100,6 +102,11 @@ class LayersModelImporterTest {
                 }
             }
         }
+        return act;
+    }
+
+    static double[] denseReference(float[] x) {
+        double[][][] act = actReference(x);
         double[] sum = new double[6];
         for (int ch = 0; ch < 6; ch++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -143,7 +150,7 @@ class LayersModelImporterTest {
     void functionalModelMatchesTheSameMathsInJava() throws IOException {
         Path modelJson = functionalModel(dir.resolve("tfjs"));
         LayersModelImporter.Result result =
-                LayersModelImporter.importModel("tiny", modelJson, "dense", dir.resolve("saved"));
+                LayersModelImporter.importModel("tiny", modelJson, List.of("dense"), dir.resolve("saved"));
         assertThat(result.inputHeight()).isEqualTo(4);
         assertThat(result.outputShape()).containsExactly(2);
 
@@ -156,6 +163,52 @@ class LayersModelImporterTest {
         double[] expected = denseReference(input());
         assertThat(out[0][0]).isCloseTo((float) expected[0], within(1e-5f));
         assertThat(out[0][1]).isCloseTo((float) expected[1], within(1e-5f));
+    }
+
+    /** conv (a 4×4 feature map), gap (a vector) and dense: pooled where needed, concatenated in order. */
+    @Test
+    void aMultiLayerCutConcatenatesTheGlobalAveragesOfEachLayer() throws IOException {
+        Path modelJson = functionalModel(dir.resolve("tfjs"));
+        LayersModelImporter.Result result = LayersModelImporter.importModel(
+                "tiny", modelJson, List.of("conv", "gap", "dense"), dir.resolve("saved"));
+        assertThat(result.outputShape()).containsExactly(3 + 6 + 2);
+
+        float[] out = embed(
+                spec("tiny", result.savedModel(), Pooling.NONE),
+                new ModelStore(dir.resolve("cache"), new Configuration()),
+                input(),
+                1)[0];
+
+        double[][][] conv = convReference(input());
+        double[][][] act = actReference(input());
+        double[] expected = new double[11];
+        for (int k = 0; k < 3; k++) {
+            for (double[][] row : conv) {
+                for (double[] pixel : row) {
+                    expected[k] += pixel[k] / (SIZE * SIZE);
+                }
+            }
+        }
+        for (int ch = 0; ch < 6; ch++) {
+            for (double[][] row : act) {
+                for (double[] pixel : row) {
+                    expected[3 + ch] += pixel[ch] / 4;
+                }
+            }
+        }
+        System.arraycopy(denseReference(input()), 0, expected, 9, 2);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(out[i]).as("embedding[%d]", i).isCloseTo((float) expected[i], within(1e-5f));
+        }
+    }
+
+    @Test
+    void aCutNamingALayerTwiceIsRefused() throws IOException {
+        Path modelJson = functionalModel(dir.resolve("tfjs"));
+        assertThatThrownBy(() ->
+                        LayersModelImporter.importModel("tiny", modelJson, List.of("gap", "gap"), dir.resolve("saved")))
+                .hasMessage("Cannot import backbone tiny: the cut layers [gap, gap] are empty or name a layer twice."
+                        + " Give one or more distinct layer names, e.g. --layers block_6_project_BN,flatten_1.");
     }
 
     @Test
@@ -172,7 +225,7 @@ class LayersModelImporterTest {
                 .weight("probs/bias", new long[] {3}, 0.1f, 0f, -0.1f)
                 .writeSequential(dir.resolve("seq"));
         LayersModelImporter.Result result =
-                LayersModelImporter.importModel("seq", modelJson, "probs", dir.resolve("saved"));
+                LayersModelImporter.importModel("seq", modelJson, List.of("probs"), dir.resolve("saved"));
         BackboneSpec spec = new BackboneSpec(
                 "seq",
                 result.savedModel().toUri().toString(),
@@ -209,7 +262,8 @@ class LayersModelImporterTest {
                 .layer("SeparableConv2D", "sep", "{}", "input_1")
                 .writeFunctional(dir.resolve("bad"), "input_1", "sep");
 
-        assertThatThrownBy(() -> LayersModelImporter.importModel("odd", modelJson, "sep", dir.resolve("saved")))
+        assertThatThrownBy(
+                        () -> LayersModelImporter.importModel("odd", modelJson, List.of("sep"), dir.resolve("saved")))
                 .hasMessage(
                         "Cannot import backbone odd: layer sep has type SeparableConv2D, which the importer does not support "
                                 + "(supported: Activation, Add, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, "
@@ -220,9 +274,10 @@ class LayersModelImporterTest {
     @Test
     void anUnknownCutLayerNamesTheLastLayers() throws IOException {
         Path modelJson = functionalModel(dir.resolve("tfjs"));
-        assertThatThrownBy(() -> LayersModelImporter.importModel("tiny", modelJson, "flatten_9", dir.resolve("saved")))
+        assertThatThrownBy(() ->
+                        LayersModelImporter.importModel("tiny", modelJson, List.of("flatten_9"), dir.resolve("saved")))
                 .hasMessage(
-                        "Cannot import backbone tiny: it has no layer named flatten_9. Pick one of its layers with --layer, "
+                        "Cannot import backbone tiny: it has no layer named flatten_9. Pick one of its layers with --layers, "
                                 + "e.g. gmp, gap, sum, drop, dense.");
     }
 
@@ -232,7 +287,8 @@ class LayersModelImporterTest {
                 .layer("InputLayer", "input_1", "{\"batch_input_shape\": [null, 4, 4, 3]}")
                 .layer("Conv2D", "conv", "{\"filters\": 1, \"kernel_size\": 1, \"use_bias\": false}", "input_1")
                 .writeFunctional(dir.resolve("noweights"), "input_1", "conv");
-        assertThatThrownBy(() -> LayersModelImporter.importModel("tiny", modelJson, "conv", dir.resolve("saved")))
+        assertThatThrownBy(
+                        () -> LayersModelImporter.importModel("tiny", modelJson, List.of("conv"), dir.resolve("saved")))
                 .hasMessage(
                         "Cannot import backbone tiny: weight conv/kernel is missing from the weights manifest. Re-export the model with its weights.");
     }

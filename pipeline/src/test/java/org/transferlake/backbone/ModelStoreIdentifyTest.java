@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,32 @@ class ModelStoreIdentifyTest {
                 BUNDLED);
         assertThat(identified).isEqualTo(localized).startsWith("mobilenet_v2@sha256:");
         assertThat(Files.list(emptyCache)).as("still nothing imported").isEmpty();
+    }
+
+    @Test
+    void theCutIsPartOfTheBundledModelsId() {
+        ModelStore store = new ModelStore(emptyCache, new Configuration());
+        BackboneSpec explicitDefault = withLayers(List.of("flatten_1"));
+        BackboneSpec twoLayers = withLayers(List.of("block_10_project_BN", "flatten_1"));
+
+        assertThat(store.identify(explicitDefault)).isEqualTo(store.identify(BUNDLED));
+        assertThat(BackboneId.modelId(store.identify(twoLayers)))
+                .isNotEqualTo(BackboneId.modelId(store.identify(BUNDLED)));
+        assertThat(ModelStore.bundledCutLayers(BUNDLED)).containsExactly("flatten_1");
+    }
+
+    private static BackboneSpec withLayers(List<String> layers) {
+        return new BackboneSpec(
+                BUNDLED.name(),
+                BUNDLED.uri(),
+                BUNDLED.inputHeight(),
+                BUNDLED.inputWidth(),
+                BUNDLED.preprocessing(),
+                BUNDLED.signature(),
+                BUNDLED.inputName(),
+                BUNDLED.outputName(),
+                BUNDLED.pooling(),
+                layers);
     }
 
     @Test

@@ -8,6 +8,7 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +34,7 @@ class UserSavedModelTest {
     @BeforeEach
     void exportFeatureMapModel() throws IOException {
         Path modelJson = LayersModelImporterTest.functionalModel(dir.resolve("tfjs"));
-        savedModel = LayersModelImporter.importModel("fmap", modelJson, "conv", dir.resolve("user-model"))
+        savedModel = LayersModelImporter.importModel("fmap", modelJson, List.of("conv"), dir.resolve("user-model"))
                 .savedModel();
         store = new ModelStore(dir.resolve("cache"), new Configuration());
     }
