@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import org.transferlake.bench.AccuracyBenchmark;
 import org.transferlake.bench.BackboneBenchmark;
 import org.transferlake.bench.ExtractBenchmark;
+import org.transferlake.config.Errors;
+import org.transferlake.config.PipelineConfig;
 import org.transferlake.lake.Lake;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +55,9 @@ final class BenchCommand {
 
     @Command(
             name = "accuracy",
-            description = "Fashion-MNIST test accuracy: heads on frozen embeddings vs on raw pixels, per label budget.")
+            description = "Does a backbone help on my data? Test accuracy of heads on frozen embeddings of one or more"
+                    + " backbone variants vs on raw pixels, per label budget; prints the table, writes the learning"
+                    + " curves as a PNG.")
     static final class AccuracyBench implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -68,11 +72,70 @@ final class BenchCommand {
                 description = "Labels per class; 0 = all (default: ${DEFAULT-VALUE}).")
         List<Integer> budgets;
 
+        @Option(
+                names = "--images",
+                paramLabel = "URI",
+                description = "Root of <split>/<label>/<file> images (any Hadoop URI; split folders optional)."
+                        + " Default: Fashion-MNIST (apt-get install dataset-fashion-mnist; else the bundled 10k).")
+        java.net.URI images;
+
+        @Option(
+                names = "--variant",
+                paramLabel = "NAME:KEY=VALUE;KEY=VALUE",
+                description = "A backbone to compare, as config overrides on top of --conf, e.g."
+                        + " 'tf-3cut:backbone.preprocessing=tf;backbone.layers=[block_6_project_BN,flatten_1]';"
+                        + " repeatable. Default: the configured backbone alone.")
+        List<String> variants = new java.util.ArrayList<>();
+
+        @Option(
+                names = "--test-per-class",
+                defaultValue = "0",
+                description = "At most this many test images per class, seeded; 0 = all (default: ${DEFAULT-VALUE}).")
+        int testPerClass;
+
+        @Option(
+                names = "--plot",
+                defaultValue = "bench-accuracy.png",
+                description = "Where the learning-curve PNG goes (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path plot;
+
         @Override
         public Integer call() {
-            try (Lake lake = Lake.open(common.loadConfig())) {
+            List<AccuracyBenchmark.Variant> parsed = new java.util.ArrayList<>();
+            for (String variant : variants) {
+                int colon = variant.indexOf(':');
+                if (colon <= 0) {
+                    throw new CommonOptions.InvalidConfigException(Errors.badBenchVariant(variant));
+                }
+                java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+                for (String pair : variant.substring(colon + 1).split(";")) {
+                    if (pair.isBlank()) {
+                        continue;
+                    }
+                    int equals = pair.indexOf('=');
+                    if (equals <= 0) {
+                        throw new CommonOptions.InvalidConfigException(Errors.badBenchVariant(variant));
+                    }
+                    overrides.put(
+                            pair.substring(0, equals).trim(),
+                            pair.substring(equals + 1).trim());
+                }
+                parsed.add(new AccuracyBenchmark.Variant(variant.substring(0, colon), common.loadConfig(overrides)));
+            }
+            PipelineConfig config = common.loadConfig();
+            if (parsed.isEmpty()) {
+                parsed.add(new AccuracyBenchmark.Variant(config.backbone().name(), config));
+            }
+            try (Lake lake = Lake.open(config)) {
                 AccuracyBenchmark.run(
-                        lake.spark(), lake.config(), budgets, spec.commandLine().getOut());
+                        lake.spark(),
+                        config,
+                        parsed,
+                        images,
+                        budgets,
+                        testPerClass,
+                        plot,
+                        spec.commandLine().getOut());
                 return 0;
             }
         }

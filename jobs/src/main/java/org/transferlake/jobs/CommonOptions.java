@@ -28,8 +28,15 @@ final class CommonOptions {
 
     /** The validated config; on a bad key or value, {@link InvalidConfigException} (exit code 2). */
     PipelineConfig loadConfig() {
+        return loadConfig(Map.of());
+    }
+
+    /** {@link #loadConfig()} with {@code more} overrides on top of {@code --conf}. */
+    PipelineConfig loadConfig(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        all.putAll(more);
         try {
-            PipelineConfig config = ConfigLoader.load(configFile, overrides, System.getenv());
+            PipelineConfig config = ConfigLoader.load(configFile, all, System.getenv());
             LOG.info("Effective config (secrets masked):\n{}", config.render());
             return config;
         } catch (TransferlakeException e) {

@@ -73,4 +73,24 @@ class TransferlakeCliTest {
                 .isEqualTo("Cannot benchmark extract: --images must be a positive multiple of 10 "
                         + "(as many of each class), got 15. Pass e.g. --images 1200.\n");
     }
+
+    @Test
+    void benchAccuracyRefusesAMalformedVariantBeforeStartingAnything() {
+        int exit = run("bench", "accuracy", "--variant", "backbone.preprocessing=tf");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo("Cannot load config: --variant 'backbone.preprocessing=tf' is not NAME:KEY=VALUE;KEY=VALUE. "
+                        + "Name the variant, then its config overrides, e.g. 'tf:backbone.preprocessing=tf'.\n");
+    }
+
+    @Test
+    void benchAccuracyRefusesAVariantWithABadValue() {
+        int exit = run("bench", "accuracy", "--variant", "tf:backbone.preprocessing=imagenet");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString())
+                .startsWith(
+                        "Cannot load config: backbone.preprocessing must be one of unit, tf, caffe, torch, got 'imagenet'.");
+    }
 }

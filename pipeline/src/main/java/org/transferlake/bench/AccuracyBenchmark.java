@@ -1,7 +1,11 @@
 package org.transferlake.bench;
 
 import ai.djl.Device;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -18,17 +24,26 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.transferlake.backbone.Backbone;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.heads.HeadTrainer;
+import org.transferlake.image.ImageDecoder;
+import org.transferlake.image.ImageRejectedException;
+import org.transferlake.image.Resizer;
 import org.transferlake.image.RgbImage;
 import org.transferlake.runs.Progress;
 import org.transferlake.source.FashionMnist;
+import org.transferlake.source.ImageListing;
+import org.transferlake.source.Labels;
 
 /**
- * {@code transferlake bench accuracy}: Fashion-MNIST test accuracy of our heads on frozen
- * embeddings against the same heads on raw pixels, on the same splits, at label budgets per class.
- * With the Debian package: train on its 60k train split, report on its 10k test split; without it,
- * the bundled 10k split is divided 8k/2k (seeded, stratified).
+ * {@code transferlake bench accuracy}: "does this backbone help on my data?" Test accuracy of our heads
+ * on frozen embeddings of one or more backbone variants, side by side with the same heads on raw
+ * pixels, on the same splits, at label budgets per class (nested: the 10 images of a class are among its
+ * 100). The data is Fashion-MNIST (the Debian package's 60k/10k, else the bundled 10k split divided 8k/2k)
+ * or any image set laid out as {@code <split>/<label>/<file>} under a root (a test split is held out per
+ * class when it has none). Prints the table and throughput per variant, and writes the learning curves as
+ * a PNG.
  */
 public final class AccuracyBenchmark {
     private static final StructType SCHEMA = new StructType()
@@ -38,154 +53,331 @@ public final class AccuracyBenchmark {
             .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false))
             .add("dim", DataTypes.IntegerType);
 
-    /** One cell of the table. */
-    public record Cell(String budget, String algorithm, double frozen, double raw) {}
+    /** The raw-pixel baseline's name in the table and the plot. */
+    public static final String RAW_PIXELS = "raw pixels";
+
+    /** Raw pixels of a photo set: resized to this square, RGB. */
+    private static final int RAW_SIZE = 32;
+
+    /** A backbone configuration to measure, named for the table. */
+    public record Variant(String name, PipelineConfig config) {}
+
+    /** One labelled image: its key (unique), class and a way to decode it. */
+    record Sample(String key, String label, ImageSource image) {}
+
+    @FunctionalInterface
+    interface ImageSource {
+        RgbImage decode() throws ImageRejectedException, IOException;
+    }
+
+    /** Train and test images, and how their raw pixels become a baseline vector. */
+    record ImageSet(String description, List<Sample> train, List<Sample> test, boolean grey) {}
+
+    /** Test accuracy of one head on one feature set at one budget ({@code perClass} 0 = all). */
+    public record Cell(int perClass, String algorithm, String features, double accuracy) {}
+
+    /** Everything one run measured. */
+    public record Result(List<Cell> cells, Map<String, Double> imagesPerSecond, Path plot) {}
 
     private AccuracyBenchmark() {}
 
     /**
+     * @param images a root of {@code <split>/<label>/<file>} images, or null for Fashion-MNIST
      * @param budgets labels per class; 0 means all
+     * @param testPerClass at most this many test images per class (seeded), 0 = all of them
+     * @param plot where the learning-curve PNG goes
      */
-    public static List<Cell> run(SparkSession spark, PipelineConfig config, List<Integer> budgets, PrintWriter out) {
-        FashionMnist.Dataset data = FashionMnist.load(config.demo().datasetDir());
-        int perClassTrain = data.fromPackage() ? 6000 : 800;
-        List<List<Integer>> trainByClass = new ArrayList<>();
-        List<Integer> testIndices = new ArrayList<>();
-        Random random = new Random(config.heads().seed());
-        for (int label = 0; label < 10; label++) {
-            List<Integer> pool = new ArrayList<>();
-            for (int i = 0; i < data.train().count(); i++) {
-                if (data.train().label(i) == label) {
-                    pool.add(i);
-                }
-            }
-            Collections.shuffle(pool, random);
-            trainByClass.add(pool.subList(0, Math.min(perClassTrain, pool.size())));
-            if (!data.fromPackage()) {
-                testIndices.addAll(pool.subList(perClassTrain, pool.size()));
-            }
-        }
-        if (data.fromPackage()) {
-            for (int i = 0; i < data.test().count(); i++) {
-                testIndices.add(i);
-            }
-        }
-        int maxBudget =
-                budgets.stream().mapToInt(b -> b == 0 ? perClassTrain : b).max().orElse(perClassTrain);
-        List<Integer> trainIndices = new ArrayList<>();
-        trainByClass.forEach(pool -> trainIndices.addAll(pool.subList(0, Math.min(maxBudget, pool.size()))));
+    public static Result run(
+            SparkSession spark,
+            PipelineConfig base,
+            List<Variant> variants,
+            URI images,
+            List<Integer> budgets,
+            int testPerClass,
+            Path plot,
+            PrintWriter out) {
+        ImageSet set = images == null ? fashionMnist(base) : folder(spark, base, images);
+        Map<String, List<Sample>> byClass = byClass(set.train(), base.heads().seed());
+        List<Sample> test = new ArrayList<>();
+        byClass(set.test(), base.heads().seed())
+                .values()
+                .forEach(pool ->
+                        test.addAll(testPerClass == 0 ? pool : pool.subList(0, Math.min(testPerClass, pool.size()))));
+        int largest = byClass.values().stream().mapToInt(List::size).max().orElse(0);
+        // Smallest first, "all" (0) last.
+        List<Integer> perClassBudgets = budgets.stream()
+                .distinct()
+                .sorted(java.util.Comparator.comparingInt(b -> b == 0 ? Integer.MAX_VALUE : b))
+                .toList();
+        int maxBudget = perClassBudgets.contains(0) ? largest : perClassBudgets.get(perClassBudgets.size() - 1);
+        List<Sample> train = new ArrayList<>();
+        byClass.values().forEach(pool -> train.addAll(pool.subList(0, Math.min(maxBudget, pool.size()))));
         out.printf(
-                "Fashion-MNIST from %s: embedding %d train + %d test images with %s ...%n",
-                data.fromPackage() ? "the Debian package" : "the bundled 10k split",
-                trainIndices.size(),
-                testIndices.size(),
-                config.backbone().name());
+                "%s: %d classes, embedding %d train + %d test images per variant%n",
+                set.description(), byClass.size(), train.size(), test.size());
         out.flush();
 
-        Map<String, float[]> frozen = new LinkedHashMap<>();
-        Map<String, float[]> raw = new LinkedHashMap<>();
-        embed(spark, config, data.train(), "train", trainIndices, frozen, raw);
-        embed(spark, config, data.test(), data.fromPackage() ? "test" : "train", testIndices, frozen, raw);
-
+        Map<String, Double> imagesPerSecond = new LinkedHashMap<>();
         List<Cell> cells = new ArrayList<>();
-        out.printf("%n%-10s %-20s %10s %10s %8s%n", "labels", "head", "frozen", "raw pixels", "gain");
-        for (int budget : budgets) {
-            int perClass = budget == 0 ? perClassTrain : budget;
-            List<String> train = new ArrayList<>();
-            for (int label = 0; label < 10; label++) {
-                for (int index : trainByClass
-                        .get(label)
-                        .subList(0, Math.min(perClass, trainByClass.get(label).size()))) {
-                    train.add(key(data.train(), "train", index));
+        List<String> columns = new ArrayList<>();
+        for (Variant variant : variants) {
+            long start = System.nanoTime();
+            Map<String, float[]> embedded = embed(spark, variant, train, test);
+            imagesPerSecond.put(variant.name(), embedded.size() / ((System.nanoTime() - start) / 1e9));
+            cells.addAll(heads(out, spark, base, variant.name(), embedded, byClass, test, perClassBudgets));
+            columns.add(variant.name());
+        }
+        Map<String, float[]> raw = rawPixels(train, test, set.grey());
+        cells.addAll(heads(out, spark, base, RAW_PIXELS, raw, byClass, test, perClassBudgets));
+        columns.add(RAW_PIXELS);
+        printTable(out, cells, columns, base.heads().algorithms(), perClassBudgets, largest);
+        imagesPerSecond.forEach((name, rate) -> out.printf(Locale.ROOT, "  %-24s %8.1f img/s%n", name, rate));
+        LearningCurvePlot.write(plot, set.description(), cells, largest);
+        out.printf("Learning curves: %s%n", plot.toAbsolutePath());
+        out.flush();
+        return new Result(List.copyOf(cells), imagesPerSecond, plot);
+    }
+
+    /** The train images of each class in a seeded random order: a budget of b takes the first b. */
+    static Map<String, List<Sample>> byClass(List<Sample> train, long seed) {
+        Map<String, List<Sample>> byClass = new TreeMap<>();
+        train.forEach(sample -> byClass.computeIfAbsent(sample.label(), label -> new ArrayList<>())
+                .add(sample));
+        Random random = new Random(seed);
+        byClass.values().forEach(pool -> Collections.shuffle(pool, random));
+        return byClass;
+    }
+
+    private static List<Cell> heads(
+            PrintWriter out,
+            SparkSession spark,
+            PipelineConfig base,
+            String name,
+            Map<String, float[]> vectors,
+            Map<String, List<Sample>> byClass,
+            List<Sample> test,
+            List<Integer> budgets) {
+        List<Cell> cells = new ArrayList<>();
+        int dimension = vectors.values().iterator().next().length;
+        Dataset<Row> testFrame = frame(spark, vectors, test, "test");
+        try {
+            for (int budget : budgets) {
+                List<Sample> train = new ArrayList<>();
+                byClass.values()
+                        .forEach(pool -> train.addAll(
+                                pool.subList(0, budget == 0 ? pool.size() : Math.min(budget, pool.size()))));
+                Dataset<Row> trainFrame = frame(spark, vectors, train, "train");
+                try {
+                    HeadTrainer.Split split = new HeadTrainer.Split(trainFrame, testFrame, "benchmark");
+                    for (String algorithm : base.heads().algorithms()) {
+                        spark.sparkContext()
+                                .setJobDescription(
+                                        "bench accuracy: " + algorithm + " on " + name + ", " + budget + " per class");
+                        double accuracy = HeadTrainer.train(algorithm, split, base.heads(), dimension)
+                                .metrics()
+                                .accuracy();
+                        cells.add(new Cell(budget, algorithm, name, accuracy));
+                        out.printf(
+                                Locale.ROOT,
+                                "  %s, %s, %s per class: %.4f%n",
+                                name,
+                                algorithm,
+                                budget == 0 ? "all" : budget,
+                                accuracy);
+                        out.flush();
+                    }
+                } finally {
+                    trainFrame.unpersist();
                 }
             }
-            List<String> test = testIndices.stream()
-                    .map(i -> key(
-                            data.fromPackage() ? data.test() : data.train(), data.fromPackage() ? "test" : "train", i))
-                    .toList();
-            HeadTrainer.Split frozenSplit = split(spark, frozen, train, test);
-            HeadTrainer.Split rawSplit = split(spark, raw, train, test);
-            try {
-                for (String algorithm : config.heads().algorithms()) {
-                    double f = HeadTrainer.train(
-                                    algorithm,
-                                    frozenSplit,
-                                    config.heads(),
-                                    frozen.values().iterator().next().length)
-                            .metrics()
-                            .accuracy();
-                    double r = HeadTrainer.train(algorithm, rawSplit, config.heads(), 784)
-                            .metrics()
-                            .accuracy();
-                    Cell cell =
-                            new Cell(budget == 0 ? "all (" + perClass + ")" : String.valueOf(budget), algorithm, f, r);
-                    cells.add(cell);
-                    out.printf(
-                            Locale.ROOT, "%-10s %-20s %10.4f %10.4f %+8.4f%n", cell.budget(), algorithm, f, r, f - r);
-                    out.flush();
-                }
-            } finally {
-                List.of(frozenSplit.train(), frozenSplit.test(), rawSplit.train(), rawSplit.test())
-                        .forEach(Dataset::unpersist);
-            }
+        } finally {
+            testFrame.unpersist();
+            spark.sparkContext().setJobDescription(null);
         }
         return cells;
     }
 
-    private static String key(FashionMnist.Split split, String name, int index) {
-        return name + "/" + FashionMnist.CLASS_NAMES.get(split.label(index)) + "/" + index;
+    private static void printTable(
+            PrintWriter out,
+            List<Cell> cells,
+            List<String> columns,
+            List<String> algorithms,
+            List<Integer> budgets,
+            int largest) {
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%n%-14s %-20s", "labels/class", "head"));
+        columns.forEach(column -> header.append(String.format(Locale.ROOT, " %24s", column)));
+        out.println(header);
+        for (int budget : budgets) {
+            for (String algorithm : algorithms) {
+                StringBuilder line = new StringBuilder(String.format(
+                        Locale.ROOT, "%-14s %-20s", budget == 0 ? "all (" + largest + ")" : budget, algorithm));
+                for (String column : columns) {
+                    double accuracy = cells.stream()
+                            .filter(c -> c.perClass() == budget
+                                    && c.algorithm().equals(algorithm)
+                                    && c.features().equals(column))
+                            .mapToDouble(Cell::accuracy)
+                            .findFirst()
+                            .orElse(Double.NaN);
+                    line.append(String.format(Locale.ROOT, " %24.4f", accuracy));
+                }
+                out.println(line);
+            }
+        }
     }
 
-    /** Embeds with the configured backbone (grey → RGB, resized as the pipeline does) and keeps raw pixels /255. */
-    private static void embed(
-            SparkSession spark,
-            PipelineConfig config,
-            FashionMnist.Split split,
-            String name,
-            List<Integer> indices,
-            Map<String, float[]> frozen,
-            Map<String, float[]> raw) {
+    private static ImageSet fashionMnist(PipelineConfig config) {
+        FashionMnist.Dataset data = FashionMnist.load(config.demo().datasetDir());
+        List<Sample> train = new ArrayList<>();
+        List<Sample> test = new ArrayList<>();
+        for (int i = 0; i < data.train().count(); i++) {
+            train.add(fashionSample(data.train(), i));
+        }
+        if (data.fromPackage()) {
+            for (int i = 0; i < data.test().count(); i++) {
+                test.add(fashionSample(data.test(), i));
+            }
+            return new ImageSet("Fashion-MNIST (the Debian package, 60k/10k)", train, test, true);
+        }
+        List<Sample> heldOut = holdOut(train, 0.2, config.heads().seed());
+        return new ImageSet("Fashion-MNIST (the bundled 10k split, 8k/2k)", train, heldOut, true);
+    }
+
+    private static Sample fashionSample(FashionMnist.Split split, int index) {
+        String label = FashionMnist.CLASS_NAMES.get(split.label(index));
+        return new Sample(split.name() + "/" + label + "/" + index, label, () -> {
+            byte[] grey = split.image(index);
+            byte[] rgb = new byte[grey.length * 3];
+            for (int p = 0; p < grey.length; p++) {
+                rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = grey[p];
+            }
+            return new RgbImage(split.cols(), split.rows(), rgb);
+        });
+    }
+
+    /** Images under {@code root}, labelled by their folders as extract labels them (or by extract.labels). */
+    private static ImageSet folder(SparkSession spark, PipelineConfig config, URI root) {
+        Dataset<Row> listed =
+                ImageListing.listMetadata(spark, List.of(root), config.extract().extensions());
+        Dataset<Row> labelled = config.extract().labels().isEmpty()
+                ? Labels.fromLayout(listed)
+                : Labels.fromTable(listed, spark, config.extract().labels());
+        List<Row> rows = labelled.where("label IS NOT NULL")
+                .select("path", "label", "split")
+                .orderBy("path")
+                .collectAsList();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        long maxPixels = config.embed().maxPixels();
+        List<Sample> train = new ArrayList<>();
+        List<Sample> test = new ArrayList<>();
+        for (Row row : rows) {
+            String path = row.getString(0);
+            Sample sample = new Sample(path, row.getString(1), () -> {
+                org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(path);
+                FileSystem fs = file.getFileSystem(hadoop);
+                try (InputStream in = fs.open(file)) {
+                    return ImageDecoder.decode(in.readAllBytes(), maxPixels);
+                }
+            });
+            ("test".equals(row.getString(2)) ? test : train).add(sample);
+        }
+        if (train.isEmpty()) {
+            throw Errors.noLabelledBenchImages(root);
+        }
+        String description = "images under " + root;
+        if (test.isEmpty()) {
+            test = holdOut(train, config.heads().testFraction(), config.heads().seed());
+            description += " (" + config.heads().testFraction() + " of each class held out, seed "
+                    + config.heads().seed() + ")";
+        }
+        return new ImageSet(description, train, test, false);
+    }
+
+    /** Moves the first {@code fraction} of each class, in a seeded random order, out of {@code samples}. */
+    private static List<Sample> holdOut(List<Sample> samples, double fraction, long seed) {
+        List<Sample> heldOut = new ArrayList<>();
+        byClass(samples, seed)
+                .values()
+                .forEach(pool -> heldOut.addAll(pool.subList(0, (int) (pool.size() * fraction))));
+        java.util.Set<Sample> moved = new java.util.HashSet<>(heldOut);
+        samples.removeIf(moved::contains);
+        return heldOut;
+    }
+
+    /** Grey images as their pixels /255; colour images resized to 32×32 RGB, /255. */
+    private static Map<String, float[]> rawPixels(List<Sample> train, List<Sample> test, boolean grey) {
+        Map<String, float[]> raw = new LinkedHashMap<>();
+        List<Sample> all = new ArrayList<>(train);
+        all.addAll(test);
+        for (Sample sample : all) {
+            RgbImage image = decodeOrNull(sample);
+            if (image == null) {
+                continue;
+            }
+            RgbImage pixels = grey ? image : Resizer.resize(image, RAW_SIZE, RAW_SIZE);
+            byte[] rgb = pixels.rgb();
+            int channels = grey ? 1 : 3;
+            float[] vector = new float[rgb.length / 3 * channels];
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = (rgb[grey ? 3 * i : i] & 0xFF) / 255f;
+            }
+            raw.put(sample.key(), vector);
+        }
+        return raw;
+    }
+
+    /** The image, or null when the decoder rejects it (the benchmark skips what extract would quarantine). */
+    private static RgbImage decodeOrNull(Sample sample) {
+        try {
+            return sample.image().decode();
+        } catch (ImageRejectedException e) {
+            return null;
+        } catch (IOException e) {
+            throw Errors.benchImageUnreadable(sample.key(), e);
+        }
+    }
+
+    private static Map<String, float[]> embed(
+            SparkSession spark, Variant variant, List<Sample> train, List<Sample> test) {
+        PipelineConfig config = variant.config();
+        List<Sample> all = new ArrayList<>(train);
+        all.addAll(test);
+        Map<String, float[]> embedded = new LinkedHashMap<>();
         int batch = config.embed().batchSize();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         try (Backbone backbone = Backbone.open(config.backbone(), config.modelCacheDir(), hadoop, Device.cpu());
                 Backbone.Embedder embedder = backbone.newEmbedder(batch)) {
-            Progress.track("embedding " + name, indices.size(), System.err, done -> {
-                for (int start = 0; start < indices.size(); start += batch) {
-                    List<Integer> chunk = indices.subList(start, Math.min(indices.size(), start + batch));
-                    for (int index : chunk) {
-                        byte[] grey = split.image(index);
-                        byte[] rgb = new byte[grey.length * 3];
-                        float[] pixels = new float[grey.length];
-                        for (int p = 0; p < grey.length; p++) {
-                            rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = grey[p];
-                            pixels[p] = (grey[p] & 0xFF) / 255f;
+            Progress.track("embedding with " + variant.name(), all.size(), System.err, done -> {
+                List<String> keys = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    RgbImage image = decodeOrNull(all.get(i));
+                    if (image != null) {
+                        embedder.add(image);
+                        keys.add(all.get(i).key());
+                    }
+                    if (embedder.size() > 0 && (embedder.isFull() || i == all.size() - 1)) {
+                        float[][] vectors = embedder.flush();
+                        for (int j = 0; j < keys.size(); j++) {
+                            embedded.put(keys.get(j), vectors[j]);
                         }
-                        raw.put(key(split, name, index), pixels);
-                        embedder.add(new RgbImage(split.cols(), split.rows(), rgb));
+                        keys.clear();
                     }
-                    float[][] embeddings = embedder.flush();
-                    for (int j = 0; j < chunk.size(); j++) {
-                        frozen.put(key(split, name, chunk.get(j)), embeddings[j]);
-                    }
-                    done.accept(chunk.size());
+                    done.accept(1);
                 }
                 return null;
             });
         }
-    }
-
-    private static HeadTrainer.Split split(
-            SparkSession spark, Map<String, float[]> vectors, List<String> train, List<String> test) {
-        return new HeadTrainer.Split(
-                frame(spark, vectors, train, "train"), frame(spark, vectors, test, "test"), "benchmark");
+        return embedded;
     }
 
     private static Dataset<Row> frame(
-            SparkSession spark, Map<String, float[]> vectors, List<String> keys, String split) {
-        List<Row> rows = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            float[] vector = vectors.get(key);
-            rows.add(RowFactory.create(key, key.split("/")[1], split, vector, vector.length));
+            SparkSession spark, Map<String, float[]> vectors, List<Sample> samples, String split) {
+        List<Row> rows = new ArrayList<>(samples.size());
+        for (Sample sample : samples) {
+            float[] vector = vectors.get(sample.key());
+            if (vector != null) {
+                rows.add(RowFactory.create(sample.key(), sample.label(), split, vector, vector.length));
+            }
         }
         return spark.createDataFrame(rows, SCHEMA)
                 .repartition(spark.sparkContext().defaultParallelism())

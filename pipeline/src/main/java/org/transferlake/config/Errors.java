@@ -849,4 +849,38 @@ public final class Errors {
                         + ".",
                 error);
     }
+
+    // benchmarks
+
+    /** A {@code bench accuracy --variant} that is not {@code NAME:KEY=VALUE;...}. */
+    public static TransferlakeException badBenchVariant(String variant) {
+        return TransferlakeException.cannot(
+                LOAD_CONFIG,
+                "--variant '" + variant + "' is not NAME:KEY=VALUE;KEY=VALUE",
+                "Name the variant, then its config overrides, e.g. 'tf:backbone.preprocessing=tf'.");
+    }
+
+    /** {@code bench accuracy --images} found no image with a label under the root. */
+    public static TransferlakeException noLabelledBenchImages(java.net.URI root) {
+        return TransferlakeException.cannot(
+                "benchmark accuracy",
+                "no labelled images under " + root,
+                "Lay the images out as <root>/<split>/<label>/<file> (split: train, test; or no split folder), "
+                        + "or set " + ConfigKeys.EXTRACT_LABELS + " to a labels table.");
+    }
+
+    /** Reading one image of the benchmark set failed. */
+    public static TransferlakeException benchImageUnreadable(String path, IOException e) {
+        return TransferlakeException.cannot(
+                "benchmark accuracy",
+                "reading " + path + " failed: " + e.getMessage(),
+                "Check the path and the lake's credentials.",
+                e);
+    }
+
+    /** Writing a benchmark's plot failed. */
+    public static TransferlakeException plotWriteFailed(Path png, IOException e) {
+        return TransferlakeException.cannot(
+                "write the plot", "writing " + png + " failed: " + e.getMessage(), "Pass a writable --plot path.", e);
+    }
 }
