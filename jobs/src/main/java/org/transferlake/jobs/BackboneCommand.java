@@ -42,7 +42,7 @@ final class BackboneCommand {
                 required = true,
                 split = ",",
                 description = "Layer whose output is the embedding, e.g. flatten_1; or several, comma-separated,"
-                        + " each global-average-pooled and concatenated, e.g. block_6_project_BN,flatten_1.")
+                        + " each global-average-pooled and concatenated, e.g. block_6_expand_relu,flatten_1.")
         java.util.List<String> layers;
 
         @Option(names = "--output", required = true, description = "New local directory for the SavedModel.")

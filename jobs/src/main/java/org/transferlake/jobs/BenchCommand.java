@@ -83,7 +83,7 @@ final class BenchCommand {
                 names = "--variant",
                 paramLabel = "NAME:KEY=VALUE;KEY=VALUE",
                 description = "A backbone to compare, as config overrides on top of --conf, e.g."
-                        + " 'tf-3cut:backbone.preprocessing=tf;backbone.layers=[block_6_project_BN,flatten_1]';"
+                        + " 'tf-3cut:backbone.preprocessing=tf;backbone.layers=[block_6_expand_relu,flatten_1]';"
                         + " repeatable. Default: the configured backbone alone.")
         List<String> variants = new java.util.ArrayList<>();
 

@@ -30,8 +30,21 @@ import org.transferlake.config.PipelineConfig;
  * machine reuse it. The bundled backbone is imported from its TF.js files on first use.
  */
 public final class ModelStore {
-    /** Bundled backbones: name → the layers cut by default (see {@link LayersModelImporter#importModel}). */
-    static final Map<String, List<String>> BUNDLED_CUT_LAYERS = Map.of("mobilenet_v2", List.of("flatten_1"));
+    /**
+     * Bundled backbones: name → the layers cut by default (see {@link LayersModelImporter#importModel}).
+     * MobileNetV2: the expanded activations of blocks 6 and 10 (plain ImageNet weights) and 13 and 16
+     * (fine-tuned) beside the final pooled features, 3392 floats. Chosen by {@code bench accuracy} on
+     * Fashion-MNIST (README): at 100 labels per class 0.853 against 0.781 for {@code flatten_1} alone,
+     * at the same throughput (one forward pass either way).
+     */
+    static final Map<String, List<String>> BUNDLED_CUT_LAYERS = Map.of(
+            "mobilenet_v2",
+            List.of(
+                    "block_6_expand_relu",
+                    "block_10_expand_relu",
+                    "block_13_expand_relu",
+                    "block_16_expand_relu",
+                    "flatten_1"));
 
     /** Bump when the importer's output changes, so cached imports are rebuilt. */
     static final String IMPORTER_VERSION = "2";

@@ -389,7 +389,7 @@ public final class Errors {
         return cannotImport(
                 name,
                 "the cut layers " + layers + " are empty or name a layer twice",
-                "Give one or more distinct layer names, e.g. --layers block_6_project_BN,flatten_1.");
+                "Give one or more distinct layer names, e.g. --layers block_6_expand_relu,flatten_1.");
     }
 
     /** A layer of a multi-layer cut is neither a feature map nor a vector. */

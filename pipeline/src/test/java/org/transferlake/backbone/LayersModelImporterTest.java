@@ -208,7 +208,7 @@ class LayersModelImporterTest {
         assertThatThrownBy(() ->
                         LayersModelImporter.importModel("tiny", modelJson, List.of("gap", "gap"), dir.resolve("saved")))
                 .hasMessage("Cannot import backbone tiny: the cut layers [gap, gap] are empty or name a layer twice."
-                        + " Give one or more distinct layer names, e.g. --layers block_6_project_BN,flatten_1.");
+                        + " Give one or more distinct layer names, e.g. --layers block_6_expand_relu,flatten_1.");
     }
 
     @Test

@@ -38,13 +38,19 @@ class ModelStoreIdentifyTest {
     @Test
     void theCutIsPartOfTheBundledModelsId() {
         ModelStore store = new ModelStore(emptyCache, new Configuration());
-        BackboneSpec explicitDefault = withLayers(List.of("flatten_1"));
-        BackboneSpec twoLayers = withLayers(List.of("block_10_project_BN", "flatten_1"));
+        List<String> defaultCut = List.of(
+                "block_6_expand_relu",
+                "block_10_expand_relu",
+                "block_13_expand_relu",
+                "block_16_expand_relu",
+                "flatten_1");
+        BackboneSpec explicitDefault = withLayers(defaultCut);
+        BackboneSpec flattenOnly = withLayers(List.of("flatten_1"));
 
+        assertThat(ModelStore.bundledCutLayers(BUNDLED)).isEqualTo(defaultCut);
         assertThat(store.identify(explicitDefault)).isEqualTo(store.identify(BUNDLED));
-        assertThat(BackboneId.modelId(store.identify(twoLayers)))
+        assertThat(BackboneId.modelId(store.identify(flattenOnly)))
                 .isNotEqualTo(BackboneId.modelId(store.identify(BUNDLED)));
-        assertThat(ModelStore.bundledCutLayers(BUNDLED)).containsExactly("flatten_1");
     }
 
     private static BackboneSpec withLayers(List<String> layers) {

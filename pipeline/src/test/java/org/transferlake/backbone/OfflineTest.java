@@ -43,7 +43,7 @@ class OfflineTest {
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
 
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("network blocked: true", "embedded 2 images of dimension 1280");
+        assertThat(output).contains("network blocked: true", "embedded 2 images of dimension 3392");
         try (var files = Files.walk(djlCache)) {
             assertThat(files.filter(Files::isRegularFile).toList())
                     .as("nothing downloaded into DJL's cache")

@@ -87,7 +87,7 @@ class EmbeddingTransformerTest {
                     spec.preprocessing().apply(Resizer.resize(image, 224, 224).rgb(), input, 0);
                     float[] expected = embedder.embed(input, 1)[0];
                     List<Float> actual = row.getList(row.fieldIndex("embedding"));
-                    assertThat(actual).hasSize(1280);
+                    assertThat(actual).hasSize(3392);
                     for (int i = 0; i < expected.length; i++) {
                         assertThat(actual.get(i)).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4f));
                     }
@@ -204,6 +204,6 @@ class EmbeddingTransformerTest {
         List<Row> rows = PipelineModel.load(dir.resolve("pipeline").toString())
                 .transform(frame())
                 .collectAsList();
-        assertThat(rows).hasSize(14).allSatisfy(row -> assertThat(row.getInt(1)).isEqualTo(1280));
+        assertThat(rows).hasSize(14).allSatisfy(row -> assertThat(row.getInt(1)).isEqualTo(3392));
     }
 }

@@ -84,7 +84,7 @@ class ExtractRunTest {
         assertThat(sql("SELECT count(*), count(DISTINCT path), min(dim), max(dim) FROM FEATURES")
                         .get(0)
                         .toString())
-                .isEqualTo("[30,30,1280,1280]");
+                .isEqualTo("[30,30,3392,3392]");
         assertThat(sql("SELECT split, count(*) FROM FEATURES GROUP BY split ORDER BY split")
                         .toString())
                 .isEqualTo("[[test,10], [train,20]]");
