@@ -2,7 +2,7 @@
 # Extracts a TF.js layers model from the npm package nsfwjs@4.4.0 (MIT, Infinite Red) into a
 # plain model.json + weights.bin, the form `transferlake backbone import` reads.
 #
-#   extract-nsfwjs.sh mobilenet_v2 OUT_DIR    # the bundled backbone (224x224, 1280-d at flatten_1)
+#   extract-nsfwjs.sh mobilenet_v2 OUT_DIR    # the bundled backbone (224x224; cut: ModelStore)
 #   extract-nsfwjs.sh inception_v3 OUT_DIR    # on demand only, not committed (299x299, 2048-d)
 #
 # The package ships each model as browserify CommonJS modules: one exports

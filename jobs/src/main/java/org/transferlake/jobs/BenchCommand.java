@@ -116,9 +116,11 @@ final class BenchCommand {
                     if (equals <= 0) {
                         throw new CommonOptions.InvalidConfigException(Errors.badBenchVariant(variant));
                     }
-                    overrides.put(
-                            pair.substring(0, equals).trim(),
-                            pair.substring(equals + 1).trim());
+                    String key = pair.substring(0, equals).trim();
+                    if (!key.startsWith("backbone.") && !key.startsWith("embed.")) {
+                        throw new CommonOptions.InvalidConfigException(Errors.benchVariantKeyNotBackbone(variant, key));
+                    }
+                    overrides.put(key, pair.substring(equals + 1).trim());
                 }
                 parsed.add(new AccuracyBenchmark.Variant(variant.substring(0, colon), common.loadConfig(overrides)));
             }

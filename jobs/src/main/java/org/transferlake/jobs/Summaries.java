@@ -81,10 +81,11 @@ final class Summaries {
         if (params.containsKey("temperature")) {
             return String.format(
                     java.util.Locale.ROOT,
-                    "layers %s, %s iterations, temperature %.3f (validation log-loss %.4f, uncalibrated %.4f)",
+                    "layers %s, %s iterations, temperature %.3f, %s (validation log-loss %.4f, uncalibrated %.4f)",
                     params.get("layers"),
                     params.get("iterations"),
                     Double.parseDouble(params.get("temperature")),
+                    params.get("calibration"),
                     Double.parseDouble(params.get("validation_log_loss")),
                     Double.parseDouble(params.get("validation_log_loss_uncalibrated")));
         }

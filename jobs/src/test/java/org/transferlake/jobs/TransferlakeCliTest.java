@@ -93,4 +93,16 @@ class TransferlakeCliTest {
                 .startsWith(
                         "Cannot load config: backbone.preprocessing must be one of unit, tf, caffe, torch, got 'imagenet'.");
     }
+
+    @Test
+    void benchAccuracyRefusesAVariantThatChangesTheHeads() {
+        int exit = run("bench", "accuracy", "--variant", "wide:heads.mlp.hidden-units=[512]");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo(
+                        "Cannot load config: --variant 'wide:heads.mlp.hidden-units=[512]' sets heads.mlp.hidden-units,"
+                                + " but a variant may only change backbone.* and embed.* keys (every variant is measured with"
+                                + " the same heads). Set head keys for all variants with --conf.\n");
+    }
 }

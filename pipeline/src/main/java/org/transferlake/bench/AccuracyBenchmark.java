@@ -1,5 +1,8 @@
 package org.transferlake.bench;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import ai.djl.Device;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,13 +19,13 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.transferlake.backbone.Backbone;
 import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
@@ -51,7 +54,11 @@ public final class AccuracyBenchmark {
             .add("label", DataTypes.StringType)
             .add("split", DataTypes.StringType)
             .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false))
-            .add("dim", DataTypes.IntegerType);
+            .add("dim", DataTypes.IntegerType)
+            .add("rank", DataTypes.IntegerType);
+
+    /** Vectors are written to Parquet in chunks of this many rows, so the driver never holds a feature set. */
+    private static final int CHUNK = 2048;
 
     /** The raw-pixel baseline's name in the table and the plot. */
     public static final String RAW_PIXELS = "raw pixels";
@@ -96,6 +103,15 @@ public final class AccuracyBenchmark {
             int testPerClass,
             Path plot,
             PrintWriter out) {
+        if (budgets.isEmpty() || budgets.stream().anyMatch(b -> b < 0) || testPerClass < 0) {
+            throw Errors.badBenchBudgets(budgets, testPerClass);
+        }
+        java.util.Set<String> names = new java.util.HashSet<>(List.of(RAW_PIXELS));
+        for (Variant variant : variants) {
+            if (!names.add(variant.name())) {
+                throw Errors.duplicateBenchVariant(variant.name());
+            }
+        }
         ImageSet set = images == null ? fashionMnist(base) : folder(spark, base, images);
         Map<String, List<Sample>> byClass = byClass(set.train(), base.heads().seed());
         List<Sample> test = new ArrayList<>();
@@ -117,19 +133,30 @@ public final class AccuracyBenchmark {
                 set.description(), byClass.size(), train.size(), test.size());
         out.flush();
 
+        Map<Sample, Integer> ranks = new java.util.HashMap<>();
+        byClass.values().forEach(pool -> {
+            for (int i = 0; i < pool.size(); i++) {
+                ranks.put(pool.get(i), i);
+            }
+        });
         Map<String, Double> imagesPerSecond = new LinkedHashMap<>();
         List<Cell> cells = new ArrayList<>();
         List<String> columns = new ArrayList<>();
-        for (Variant variant : variants) {
-            long start = System.nanoTime();
-            Map<String, float[]> embedded = embed(spark, variant, train, test);
-            imagesPerSecond.put(variant.name(), embedded.size() / ((System.nanoTime() - start) / 1e9));
-            cells.addAll(heads(out, spark, base, variant.name(), embedded, byClass, test, perClassBudgets));
-            columns.add(variant.name());
+        Path work = temporaryDirectory();
+        try {
+            for (Variant variant : variants) {
+                Path features = work.resolve("variant-" + columns.size());
+                embed(spark, variant, train, test, ranks, features, imagesPerSecond);
+                cells.addAll(heads(out, spark, base, variant.name(), features, perClassBudgets));
+                columns.add(variant.name());
+            }
+            Path raw = work.resolve("raw");
+            rawPixels(spark, train, test, ranks, set.grey(), raw);
+            cells.addAll(heads(out, spark, base, RAW_PIXELS, raw, perClassBudgets));
+            columns.add(RAW_PIXELS);
+        } finally {
+            org.apache.hadoop.fs.FileUtil.fullyDelete(work.toFile());
         }
-        Map<String, float[]> raw = rawPixels(train, test, set.grey());
-        cells.addAll(heads(out, spark, base, RAW_PIXELS, raw, byClass, test, perClassBudgets));
-        columns.add(RAW_PIXELS);
         printTable(out, cells, columns, base.heads().algorithms(), perClassBudgets, largest);
         imagesPerSecond.forEach((name, rate) -> out.printf(Locale.ROOT, "  %-24s %8.1f img/s%n", name, rate));
         LearningCurvePlot.write(plot, set.description(), cells, largest);
@@ -153,45 +180,38 @@ public final class AccuracyBenchmark {
             SparkSession spark,
             PipelineConfig base,
             String name,
-            Map<String, float[]> vectors,
-            Map<String, List<Sample>> byClass,
-            List<Sample> test,
+            Path features,
             List<Integer> budgets) {
         List<Cell> cells = new ArrayList<>();
-        int dimension = vectors.values().iterator().next().length;
-        Dataset<Row> testFrame = frame(spark, vectors, test, "test");
+        Dataset<Row> all = spark.read().schema(SCHEMA).parquet(features.toUri().toString());
+        Dataset<Row> test = all.where(col("split").equalTo("test"));
+        int dimension = all.select("dim").head().getInt(0);
         try {
             for (int budget : budgets) {
-                List<Sample> train = new ArrayList<>();
-                byClass.values()
-                        .forEach(pool -> train.addAll(
-                                pool.subList(0, budget == 0 ? pool.size() : Math.min(budget, pool.size()))));
-                Dataset<Row> trainFrame = frame(spark, vectors, train, "train");
-                try {
-                    HeadTrainer.Split split = new HeadTrainer.Split(trainFrame, testFrame, "benchmark");
-                    for (String algorithm : base.heads().algorithms()) {
-                        spark.sparkContext()
-                                .setJobDescription(
-                                        "bench accuracy: " + algorithm + " on " + name + ", " + budget + " per class");
-                        double accuracy = HeadTrainer.train(algorithm, split, base.heads(), dimension)
-                                .metrics()
-                                .accuracy();
-                        cells.add(new Cell(budget, algorithm, name, accuracy));
-                        out.printf(
-                                Locale.ROOT,
-                                "  %s, %s, %s per class: %.4f%n",
-                                name,
-                                algorithm,
-                                budget == 0 ? "all" : budget,
-                                accuracy);
-                        out.flush();
-                    }
-                } finally {
-                    trainFrame.unpersist();
+                Column inBudget = budget == 0 ? lit(true) : col("rank").lt(budget);
+                Dataset<Row> train = all.where(col("split").equalTo("train").and(inBudget));
+                HeadTrainer.Split split = new HeadTrainer.Split(train, test, "benchmark");
+                // A class with no decodable image at this budget is refused by name, as train refuses it.
+                HeadTrainer.validate(split, base.heads(), name);
+                for (String algorithm : base.heads().algorithms()) {
+                    spark.sparkContext()
+                            .setJobDescription(
+                                    "bench accuracy: " + algorithm + " on " + name + ", " + budget + " per class");
+                    double accuracy = HeadTrainer.train(algorithm, split, base.heads(), dimension)
+                            .metrics()
+                            .accuracy();
+                    cells.add(new Cell(budget, algorithm, name, accuracy));
+                    out.printf(
+                            Locale.ROOT,
+                            "  %s, %s, %s per class: %.4f%n",
+                            name,
+                            algorithm,
+                            budget == 0 ? "all" : budget,
+                            accuracy);
+                    out.flush();
                 }
             }
         } finally {
-            testFrame.unpersist();
             spark.sparkContext().setJobDescription(null);
         }
         return cells;
@@ -304,26 +324,36 @@ public final class AccuracyBenchmark {
         return heldOut;
     }
 
-    /** Grey images as their pixels /255; colour images resized to 32×32 RGB, /255. */
-    private static Map<String, float[]> rawPixels(List<Sample> train, List<Sample> test, boolean grey) {
-        Map<String, float[]> raw = new LinkedHashMap<>();
+    /** Grey images as their pixels /255; colour images resized to 32×32 RGB, /255; written to {@code into}. */
+    private static void rawPixels(
+            SparkSession spark,
+            List<Sample> train,
+            List<Sample> test,
+            Map<Sample, Integer> ranks,
+            boolean grey,
+            Path into) {
+        try (FeatureFile file = new FeatureFile(spark, into, ranks)) {
+            for (Sample sample : concat(train, test)) {
+                RgbImage image = decodeOrNull(sample);
+                if (image == null) {
+                    continue;
+                }
+                RgbImage pixels = grey ? image : Resizer.resize(image, RAW_SIZE, RAW_SIZE);
+                byte[] rgb = pixels.rgb();
+                int channels = grey ? 1 : 3;
+                float[] vector = new float[rgb.length / 3 * channels];
+                for (int i = 0; i < vector.length; i++) {
+                    vector[i] = (rgb[grey ? 3 * i : i] & 0xFF) / 255f;
+                }
+                file.add(sample, vector);
+            }
+        }
+    }
+
+    private static List<Sample> concat(List<Sample> train, List<Sample> test) {
         List<Sample> all = new ArrayList<>(train);
         all.addAll(test);
-        for (Sample sample : all) {
-            RgbImage image = decodeOrNull(sample);
-            if (image == null) {
-                continue;
-            }
-            RgbImage pixels = grey ? image : Resizer.resize(image, RAW_SIZE, RAW_SIZE);
-            byte[] rgb = pixels.rgb();
-            int channels = grey ? 1 : 3;
-            float[] vector = new float[rgb.length / 3 * channels];
-            for (int i = 0; i < vector.length; i++) {
-                vector[i] = (rgb[grey ? 3 * i : i] & 0xFF) / 255f;
-            }
-            raw.put(sample.key(), vector);
-        }
-        return raw;
+        return all;
     }
 
     /** The image, or null when the decoder rejects it (the benchmark skips what extract would quarantine). */
@@ -337,50 +367,99 @@ public final class AccuracyBenchmark {
         }
     }
 
-    private static Map<String, float[]> embed(
-            SparkSession spark, Variant variant, List<Sample> train, List<Sample> test) {
+    /**
+     * Embeds every image with the variant's backbone into {@code into}; its rate (decode + embed, after
+     * loading the model) goes into {@code rates}.
+     */
+    private static void embed(
+            SparkSession spark,
+            Variant variant,
+            List<Sample> train,
+            List<Sample> test,
+            Map<Sample, Integer> ranks,
+            Path into,
+            Map<String, Double> rates) {
         PipelineConfig config = variant.config();
-        List<Sample> all = new ArrayList<>(train);
-        all.addAll(test);
-        Map<String, float[]> embedded = new LinkedHashMap<>();
+        List<Sample> all = concat(train, test);
         int batch = config.embed().batchSize();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         try (Backbone backbone = Backbone.open(config.backbone(), config.modelCacheDir(), hadoop, Device.cpu());
-                Backbone.Embedder embedder = backbone.newEmbedder(batch)) {
+                Backbone.Embedder embedder = backbone.newEmbedder(batch);
+                FeatureFile file = new FeatureFile(spark, into, ranks)) {
+            long start = System.nanoTime();
             Progress.track("embedding with " + variant.name(), all.size(), System.err, done -> {
-                List<String> keys = new ArrayList<>();
+                List<Sample> pending = new ArrayList<>();
                 for (int i = 0; i < all.size(); i++) {
                     RgbImage image = decodeOrNull(all.get(i));
                     if (image != null) {
                         embedder.add(image);
-                        keys.add(all.get(i).key());
+                        pending.add(all.get(i));
                     }
                     if (embedder.size() > 0 && (embedder.isFull() || i == all.size() - 1)) {
                         float[][] vectors = embedder.flush();
-                        for (int j = 0; j < keys.size(); j++) {
-                            embedded.put(keys.get(j), vectors[j]);
+                        for (int j = 0; j < pending.size(); j++) {
+                            file.add(pending.get(j), vectors[j]);
                         }
-                        keys.clear();
+                        pending.clear();
                     }
                     done.accept(1);
                 }
                 return null;
             });
-        }
-        return embedded;
-    }
-
-    private static Dataset<Row> frame(
-            SparkSession spark, Map<String, float[]> vectors, List<Sample> samples, String split) {
-        List<Row> rows = new ArrayList<>(samples.size());
-        for (Sample sample : samples) {
-            float[] vector = vectors.get(sample.key());
-            if (vector != null) {
-                rows.add(RowFactory.create(sample.key(), sample.label(), split, vector, vector.length));
+            file.flush();
+            rates.put(variant.name(), file.rows() / ((System.nanoTime() - start) / 1e9));
+            if (file.rows() == 0) {
+                throw Errors.noBenchImagesDecoded(variant.name());
             }
         }
-        return spark.createDataFrame(rows, SCHEMA)
-                .repartition(spark.sparkContext().defaultParallelism())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /** Feature rows appended to a Parquet directory a chunk at a time; train rows carry their rank in class. */
+    private static final class FeatureFile implements AutoCloseable {
+        private final SparkSession spark;
+        private final String uri;
+        private final Map<Sample, Integer> ranks;
+        private final List<Row> chunk = new ArrayList<>();
+        private long rows;
+
+        FeatureFile(SparkSession spark, Path directory, Map<Sample, Integer> ranks) {
+            this.spark = spark;
+            this.uri = directory.toUri().toString();
+            this.ranks = ranks;
+        }
+
+        void add(Sample sample, float[] vector) {
+            Integer rank = ranks.get(sample);
+            chunk.add(RowFactory.create(
+                    sample.key(), sample.label(), rank == null ? "test" : "train", vector, vector.length, rank));
+            if (chunk.size() == CHUNK) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (!chunk.isEmpty()) {
+                spark.createDataFrame(chunk, SCHEMA).write().mode("append").parquet(uri);
+                rows += chunk.size();
+                chunk.clear();
+            }
+        }
+
+        long rows() {
+            return rows;
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("transferlake-bench-accuracy-");
+        } catch (IOException e) {
+            throw Errors.benchWorkDirectoryFailed(e);
+        }
     }
 }

@@ -199,8 +199,10 @@ public final class ConfigLoader {
                     ConfigKeys.HEADS_LOGISTIC_REGRESSION_REG_PARAMS, "a non-empty list of values >= 0", regParams);
         }
         List<Integer> hiddenUnits = s.get(ConfigKeys.HEADS_MLP_HIDDEN_UNITS);
-        if (hiddenUnits.isEmpty()) {
-            throw s.invalid(ConfigKeys.HEADS_MLP_HIDDEN_UNITS, "a non-empty list of layer widths", hiddenUnits);
+        if (hiddenUnits.isEmpty()
+                || hiddenUnits.size() != Set.copyOf(hiddenUnits).size()) {
+            throw s.invalid(
+                    ConfigKeys.HEADS_MLP_HIDDEN_UNITS, "a non-empty list of distinct layer widths", hiddenUnits);
         }
         List<Integer> iterations = s.get(ConfigKeys.HEADS_MLP_ITERATIONS);
         if (iterations.isEmpty()
@@ -267,8 +269,8 @@ public final class ConfigLoader {
                             + " backbone import --layers)",
                     layers);
         }
-        if (layers.size() != Set.copyOf(layers).size()) {
-            throw s.invalid(ConfigKeys.BACKBONE_LAYERS, "distinct layer names", layers);
+        if (layers.size() != Set.copyOf(layers).size() || layers.stream().anyMatch(String::isBlank)) {
+            throw s.invalid(ConfigKeys.BACKBONE_LAYERS, "distinct, non-blank layer names", layers);
         }
         return new BackboneSpec(
                 name,

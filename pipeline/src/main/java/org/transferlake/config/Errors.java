@@ -28,6 +28,7 @@ public final class Errors {
     private static final String TRAIN_HEADS = "train heads";
     private static final String SCORE = "score";
     private static final String BENCHMARK_BACKBONE = "benchmark the backbone";
+    private static final String BENCHMARK_ACCURACY = "benchmark accuracy";
 
     private Errors() {}
 
@@ -381,7 +382,8 @@ public final class Errors {
         return cannotImport(
                 name,
                 "it has no layer named " + layer,
-                "Pick one of its layers with --layers, e.g. " + lastLayers + ".");
+                "Pick one of its layers (--layers, or backbone.layers for a bundled backbone), e.g. " + lastLayers
+                        + ".");
     }
 
     /** The list of cut layers is empty or names a layer twice. */
@@ -429,7 +431,7 @@ public final class Errors {
                 name,
                 "layer " + layer + " has type " + type + ", which the importer does not support (supported: "
                         + String.join(", ", supported) + ")",
-                "Cut the model before that layer with --layer, or export the model from Keras as a SavedModel.");
+                "Cut the model before that layer with --layers, or export the model from Keras as a SavedModel.");
     }
 
     /** The input layer's {@code batch_input_shape} is not {@code [null, H, W, C]} with H and W fixed. */
@@ -706,7 +708,6 @@ public final class Errors {
                 "Add test images or raise " + ConfigKeys.HEADS_TEST_FRACTION + ".");
     }
 
-    /** A head {@code algorithm} that is not one of {@link HeadsConfig#ALGORITHMS}. */
     /** A temperature-scaling stage was given a frame without the classifier's logits. */
     public static TransferlakeException noLogitsColumn(String column, String[] columns) {
         return TransferlakeException.cannot(
@@ -715,6 +716,7 @@ public final class Errors {
                 "Put TemperatureScaling after a classifier that writes raw predictions (logits).");
     }
 
+    /** A head {@code algorithm} that is not one of {@link HeadsConfig#ALGORITHMS}. */
     public static TransferlakeException unknownHeadAlgorithm(String algorithm) {
         return TransferlakeException.cannot(
                 TRAIN_HEADS,
@@ -863,7 +865,7 @@ public final class Errors {
     /** {@code bench accuracy --images} found no image with a label under the root. */
     public static TransferlakeException noLabelledBenchImages(java.net.URI root) {
         return TransferlakeException.cannot(
-                "benchmark accuracy",
+                BENCHMARK_ACCURACY,
                 "no labelled images under " + root,
                 "Lay the images out as <root>/<split>/<label>/<file> (split: train, test; or no split folder), "
                         + "or set " + ConfigKeys.EXTRACT_LABELS + " to a labels table.");
@@ -872,8 +874,8 @@ public final class Errors {
     /** Reading one image of the benchmark set failed. */
     public static TransferlakeException benchImageUnreadable(String path, IOException e) {
         return TransferlakeException.cannot(
-                "benchmark accuracy",
-                "reading " + path + " failed: " + e.getMessage(),
+                BENCHMARK_ACCURACY,
+                "reading " + path + " failed (" + e.getMessage() + ")",
                 "Check the path and the lake's credentials.",
                 e);
     }
@@ -881,6 +883,53 @@ public final class Errors {
     /** Writing a benchmark's plot failed. */
     public static TransferlakeException plotWriteFailed(Path png, IOException e) {
         return TransferlakeException.cannot(
-                "write the plot", "writing " + png + " failed: " + e.getMessage(), "Pass a writable --plot path.", e);
+                "write the plot",
+                "writing " + png + " failed (" + e.getMessage() + ")",
+                "Pass a writable --plot path.",
+                e);
+    }
+
+    /** {@code bench accuracy} was given budgets or a test cap it cannot use. */
+    public static TransferlakeException badBenchBudgets(List<Integer> budgets, int testPerClass) {
+        return TransferlakeException.cannot(
+                BENCHMARK_ACCURACY,
+                "--budgets " + budgets + " and --test-per-class " + testPerClass
+                        + " must be a non-empty list of labels per class >= 0 and a count >= 0",
+                "Pass e.g. --budgets 10,100,1000,0 (0 = all labels) --test-per-class 0 (0 = every test image).");
+    }
+
+    /** Two {@code bench accuracy} feature sets with one name. */
+    public static TransferlakeException duplicateBenchVariant(String name) {
+        return TransferlakeException.cannot(
+                BENCHMARK_ACCURACY,
+                "two feature sets are named '" + name + "' (the raw-pixel baseline is 'raw pixels')",
+                "Give every --variant its own name.");
+    }
+
+    /** A {@code bench accuracy --variant} key that would change the heads, not the backbone. */
+    public static TransferlakeException benchVariantKeyNotBackbone(String variant, String key) {
+        return TransferlakeException.cannot(
+                LOAD_CONFIG,
+                "--variant '" + variant + "' sets " + key + ", but a variant may only change backbone.* and embed.*"
+                        + " keys (every variant is measured with the same heads)",
+                "Set head keys for all variants with --conf.");
+    }
+
+    /** The benchmark could not create its temporary directory for feature files. */
+    public static TransferlakeException benchWorkDirectoryFailed(IOException e) {
+        return TransferlakeException.cannot(
+                BENCHMARK_ACCURACY,
+                "creating a directory under " + System.getProperty("java.io.tmpdir") + " failed (" + e.getMessage()
+                        + ")",
+                "Free space there, or point -Djava.io.tmpdir at a writable disk.",
+                e);
+    }
+
+    /** None of the benchmark's images decoded. */
+    public static TransferlakeException noBenchImagesDecoded(String variant) {
+        return TransferlakeException.cannot(
+                BENCHMARK_ACCURACY,
+                "no image decoded for " + variant + " (every one was rejected as extract would quarantine it)",
+                "Run extract on the same images and read the quarantine table.");
     }
 }

@@ -35,9 +35,9 @@ import org.transferlake.config.Errors;
 import org.transferlake.config.HeadsConfig;
 
 /**
- * Trains heads on frozen embeddings: each head is one Spark ML {@code PipelineModel} (array →
- * vector, label index, standardization, classifier, index → label) that reads the features table
- * as it is and adds {@code predicted_label} and {@code probability}.
+ * Trains heads on frozen embeddings: each head is one Spark ML {@code PipelineModel} (array → vector,
+ * label index, standardization, classifier [, temperature scaling for the MLP], index → label) that
+ * reads the features table as it is and adds {@code predicted_label} and {@code probability}.
  */
 public final class HeadTrainer {
     /** Held-out split. {@code strategy} says where it came from. */
@@ -153,9 +153,11 @@ public final class HeadTrainer {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<Transformer> classifier;
         try {
-            classifier = algorithm.equals("mlp")
-                    ? MlpHead.fit(prepared, config, dimension, labels.size(), params)
-                    : List.of(logisticRegression(prepared, config, params));
+            classifier = switch (algorithm) {
+                case "logistic_regression" -> List.of(logisticRegression(prepared, config, params));
+                case "mlp" -> MlpHead.fit(prepared, config, dimension, labels.size(), params);
+                default -> throw Errors.unknownHeadAlgorithm(algorithm);
+            };
         } finally {
             prepared.unpersist();
         }

@@ -37,16 +37,27 @@ final class MlpHead {
             Dataset<Row> prepared, HeadsConfig config, int dimension, int classes, Map<String, String> params) {
         Dataset<Row>[] parts =
                 prepared.randomSplit(new double[] {1 - VALIDATION_FRACTION, VALIDATION_FRACTION}, config.seed());
-        Dataset<Row> training = parts[0];
         Dataset<Row> validation = parts[1];
+        long validationRows = validation.count();
+        // Too few images to hold any out: nothing can be chosen, so the first width, trained to the end.
+        boolean canChoose = validationRows > 0;
+        Dataset<Row> training = canChoose ? parts[0] : prepared;
+        List<Integer> widths =
+                canChoose ? config.mlpHiddenUnits() : config.mlpHiddenUnits().subList(0, 1);
+        List<Integer> checks = canChoose
+                ? config.mlpIterations()
+                : config.mlpIterations()
+                        .subList(
+                                config.mlpIterations().size() - 1,
+                                config.mlpIterations().size());
         MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator()
                 .setLabelCol("label_index")
                 .setMetricName("accuracy");
         Check best = null;
-        for (int hiddenUnits : config.mlpHiddenUnits()) {
+        for (int hiddenUnits : widths) {
             MultilayerPerceptronClassificationModel model = null;
             int trained = 0;
-            for (int iterations : config.mlpIterations()) {
+            for (int iterations : checks) {
                 MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier()
                         .setLayers(new int[] {dimension, hiddenUnits, classes})
                         .setMaxIter(iterations - trained)
@@ -59,8 +70,8 @@ final class MlpHead {
                 }
                 model = mlp.fit(training);
                 trained = iterations;
-                double score = accuracy.evaluate(model.transform(validation));
-                // Strictly better only: ties keep the narrower, earlier-stopped model.
+                double score = canChoose ? accuracy.evaluate(model.transform(validation)) : Double.NaN;
+                // Strictly better only: a tie keeps the earlier check (the width listed first, fewer iterations).
                 if (best == null || score > best.accuracy()) {
                     best = new Check(hiddenUnits, iterations, score, model);
                 }
@@ -72,7 +83,9 @@ final class MlpHead {
         params.put("iterations_sweep", config.mlpIterations().toString());
         params.put("layers", List.of(dimension, best.hiddenUnits(), classes).toString());
         params.put("iterations", String.valueOf(best.iterations()));
+        params.put("validation_rows", String.valueOf(validationRows));
         params.put("validation_accuracy", String.valueOf(best.accuracy()));
+        params.put("calibration", calibration.calibration());
         params.put("temperature", String.valueOf(calibration.temperature()));
         params.put("validation_log_loss_uncalibrated", String.valueOf(calibration.logLossBefore()));
         params.put("validation_log_loss", String.valueOf(calibration.logLossAfter()));

@@ -1,11 +1,13 @@
 package org.transferlake.heads;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
@@ -21,6 +23,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.transferlake.config.Errors;
 
@@ -38,8 +42,12 @@ public final class TemperatureScaling extends Transformer implements DefaultPara
     private static final double MAX_TEMPERATURE = 50;
     private static final int GRID_POINTS = 41;
 
-    /** What fitting found, on the data it was fitted on. */
-    public record Fit(double temperature, double logLossBefore, double logLossAfter) {}
+    /**
+     * What fitting found, on the data it was fitted on. {@code calibration} says whether a temperature was
+     * fitted, or why it stayed 1: with no held-out rows, or when the model gets every one right, the
+     * log-loss only falls as the temperature falls, and fitting would make the head more sure, not less.
+     */
+    public record Fit(double temperature, double logLossBefore, double logLossAfter, String calibration) {}
 
     private final String uid;
     private final Param<String> rawPredictionCol;
@@ -94,21 +102,37 @@ public final class TemperatureScaling extends Transformer implements DefaultPara
     public static Fit fit(Dataset<Row> heldOut, String rawCol, String labelCol) {
         JavaRDD<Row> rows = heldOut.select(rawCol, labelCol).toJavaRDD();
         double[] coarse = logSpaced(MIN_TEMPERATURE, MAX_TEMPERATURE, GRID_POINTS);
-        double[] coarseLoss = meanLogLoss(rows, coarse);
-        int best = argMin(coarseLoss);
+        Losses first = meanLogLoss(rows, withOne(coarse));
+        double atOne = first.mean()[coarse.length];
+        if (first.rows() == 0) {
+            return new Fit(1.0, atOne, atOne, "skipped: no held-out rows");
+        }
+        if (first.correct() == first.rows()) {
+            return new Fit(1.0, atOne, atOne, "skipped: every held-out row is predicted right");
+        }
+        int best = argMin(Arrays.copyOf(first.mean(), coarse.length));
         double[] fine =
                 logSpaced(coarse[Math.max(best - 1, 0)], coarse[Math.min(best + 1, coarse.length - 1)], GRID_POINTS);
-        double[] withOne = Arrays.copyOf(fine, fine.length + 1);
-        withOne[fine.length] = 1.0;
-        double[] loss = meanLogLoss(rows, withOne);
-        int chosen = argMin(Arrays.copyOf(loss, fine.length));
-        return new Fit(fine[chosen], loss[fine.length], loss[chosen]);
+        double[] candidates = withOne(fine);
+        double[] loss = meanLogLoss(rows, candidates).mean();
+        int chosen = argMin(loss);
+        return new Fit(candidates[chosen], atOne, loss[chosen], "fitted");
     }
 
-    private static double[] meanLogLoss(JavaRDD<Row> rows, double[] temperatures) {
+    /** Mean log-loss per temperature, and how many rows there were and how many the logits get right. */
+    private record Losses(double[] mean, long rows, long correct) {}
+
+    private static double[] withOne(double[] temperatures) {
+        double[] all = Arrays.copyOf(temperatures, temperatures.length + 1);
+        all[temperatures.length] = 1.0;
+        return all;
+    }
+
+    private static Losses meanLogLoss(JavaRDD<Row> rows, double[] temperatures) {
         int n = temperatures.length;
+        // Slots: the loss sum per temperature, then the row count, then the rows whose argmax is the label.
         double[] sums = rows.treeAggregate(
-                new double[n + 1],
+                new double[n + 2],
                 (acc, row) -> {
                     double[] logits = ((Vector) row.get(0)).toArray();
                     int label = (int) ((Number) row.get(1)).doubleValue();
@@ -116,16 +140,18 @@ public final class TemperatureScaling extends Transformer implements DefaultPara
                         acc[t] += logLoss(logits, label, temperatures[t]);
                     }
                     acc[n]++;
+                    acc[n + 1] += Vectors.dense(logits).argmax() == label ? 1 : 0;
                     return acc;
                 },
                 (a, b) -> {
-                    for (int i = 0; i <= n; i++) {
+                    for (int i = 0; i < a.length; i++) {
                         a[i] += b[i];
                     }
                     return a;
                 });
         double count = Math.max(sums[n], 1);
-        return IntStream.range(0, n).mapToDouble(t -> sums[t] / count).toArray();
+        return new Losses(
+                IntStream.range(0, n).mapToDouble(t -> sums[t] / count).toArray(), (long) sums[n], (long) sums[n + 1]);
     }
 
     /** −ln softmax(logits / T)[label], computed stably. */
@@ -172,15 +198,18 @@ public final class TemperatureScaling extends Transformer implements DefaultPara
     @Override
     public StructType transformSchema(StructType schema) {
         String raw = $(rawPredictionCol);
-        if (!Arrays.asList(schema.fieldNames()).contains(raw)) {
+        List<String> names = Arrays.asList(schema.fieldNames());
+        if (!names.contains(raw) || !(schema.apply(raw).dataType() instanceof VectorUDT)) {
             throw Errors.noLogitsColumn(raw, schema.fieldNames());
         }
-        StructType kept = Arrays.asList(schema.fieldNames()).contains($(probabilityCol))
-                ? new StructType(Arrays.stream(schema.fields())
-                        .filter(field -> !field.name().equals($(probabilityCol)))
-                        .toArray(org.apache.spark.sql.types.StructField[]::new))
-                : schema;
-        return kept.add($(probabilityCol), SQLDataTypes.VectorType(), true);
+        StructField probability = new StructField($(probabilityCol), SQLDataTypes.VectorType(), true, Metadata.empty());
+        if (!names.contains($(probabilityCol))) {
+            return schema.add(probability);
+        }
+        // withColumn replaces an existing column where it stands; the declared schema does the same.
+        return new StructType(Arrays.stream(schema.fields())
+                .map(field -> field.name().equals($(probabilityCol)) ? probability : field)
+                .toArray(StructField[]::new));
     }
 
     @Override

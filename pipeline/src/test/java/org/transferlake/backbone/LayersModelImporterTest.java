@@ -268,7 +268,7 @@ class LayersModelImporterTest {
                         "Cannot import backbone odd: layer sep has type SeparableConv2D, which the importer does not support "
                                 + "(supported: Activation, Add, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, "
                                 + "Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, InputLayer, MaxPooling2D, ReLU, ZeroPadding2D). "
-                                + "Cut the model before that layer with --layer, or export the model from Keras as a SavedModel.");
+                                + "Cut the model before that layer with --layers, or export the model from Keras as a SavedModel.");
     }
 
     @Test
@@ -277,7 +277,7 @@ class LayersModelImporterTest {
         assertThatThrownBy(() ->
                         LayersModelImporter.importModel("tiny", modelJson, List.of("flatten_9"), dir.resolve("saved")))
                 .hasMessage(
-                        "Cannot import backbone tiny: it has no layer named flatten_9. Pick one of its layers with --layers, "
+                        "Cannot import backbone tiny: it has no layer named flatten_9. Pick one of its layers (--layers, or backbone.layers for a bundled backbone), "
                                 + "e.g. gmp, gap, sum, drop, dense.");
     }
 

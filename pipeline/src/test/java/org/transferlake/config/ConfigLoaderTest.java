@@ -154,9 +154,9 @@ class ConfigLoaderTest {
       backbone.pooling       | sum            | backbone.pooling must be one of none, avg, max, got 'sum'. Set it in your --config file or with --conf backbone.pooling=none (the default).
       backbone.uri           | ''             | backbone.uri must be non-empty, got ''. Set it in your --config file or with --conf backbone.uri=bundled:mobilenet_v2 (the default).
       backbone.signature     | ''             | backbone.signature must be non-empty, got ''. Set it in your --config file or with --conf backbone.signature=serving_default (the default).
-      backbone.layers        | '[a, a]'       | backbone.layers must be distinct layer names, got [a, a]. Set it in your --config file or with --conf backbone.layers=[] (the default).
+      backbone.layers        | '[a, a]'       | backbone.layers must be distinct, non-blank layer names, got [a, a]. Set it in your --config file or with --conf backbone.layers=[] (the default).
       heads.mlp.iterations   | '[50, 25]'     | heads.mlp.iterations must be a non-empty, strictly increasing list, got [50, 25]. Set it in your --config file or with --conf heads.mlp.iterations=[25, 50, 100, 200] (the default).
-      heads.mlp.hidden-units | '[]'           | heads.mlp.hidden-units must be a non-empty list of layer widths, got []. Set it in your --config file or with --conf heads.mlp.hidden-units=[64, 256] (the default).
+      heads.mlp.hidden-units | '[]'           | heads.mlp.hidden-units must be a non-empty list of distinct layer widths, got []. Set it in your --config file or with --conf heads.mlp.hidden-units=[64, 256] (the default).
       lake.rooot             | s3a://x/y      | unknown key lake.rooot. Did you mean lake.root? Every key is listed in conf/default.conf.
       demo.sede              | 1              | unknown key demo.sede. Did you mean demo.seed? Every key is listed in conf/default.conf.
       a..b                   | 1              | 'a..b' is not a valid key. Write keys as dotted names, e.g. --conf lake.root=s3a://bucket/prefix/.

@@ -129,11 +129,14 @@ class HeadsAndScoringTest {
                 .findFirst()
                 .orElseThrow()
                 .params();
-        assertThat(mlp.get("layers")).isIn("[8, 4, 3]", "[8, 16, 3]");
-        assertThat(mlp.get("iterations")).isIn("10", "40");
-        assertThat(Double.parseDouble(mlp.get("temperature"))).isPositive();
-        assertThat(Double.parseDouble(mlp.get("validation_log_loss")))
-                .isLessThanOrEqualTo(Double.parseDouble(mlp.get("validation_log_loss_uncalibrated")));
+        // Separable clusters: the validation split is all right, so there is nothing to calibrate against,
+        // and the first width at its first check is already perfect (ties keep the earlier check).
+        assertThat(mlp)
+                .containsEntry("layers", "[8, 4, 3]")
+                .containsEntry("iterations", "10")
+                .containsEntry("validation_accuracy", "1.0")
+                .containsEntry("temperature", "1.0")
+                .containsEntry("calibration", "skipped: every held-out row is predicted right");
         assertThat(result.decision()).isEqualTo(Promotion.Decision.FIRST_CHAMPION);
         firstChampion = result.championId();
         assertThat(count("SELECT count(*) FROM HEADS WHERE status = 'champion'"))

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -117,6 +120,60 @@ class TemperatureScalingTest {
             assertThat(ours.argmax()).isEqualTo(own.argmax());
             assertThat(ours.apply(ours.argmax())).isLessThanOrEqualTo(own.apply(own.argmax()));
         });
+    }
+
+    /** Every row right: the loss keeps falling as T falls, so a fit would only make the head surer. */
+    @Test
+    void keepsTemperatureOneWhenThereIsNothingToCalibrateAgainst() {
+        List<Row> allRight = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            allRight.add(RowFactory.create(Vectors.dense(i % 2 == 0 ? 2.0 : -2.0, 0.0), (double) (i % 2 == 0 ? 0 : 1)));
+        }
+
+        TemperatureScaling.Fit right =
+                TemperatureScaling.fit(spark.createDataFrame(allRight, LOGITS), "rawPrediction", "label_index");
+        TemperatureScaling.Fit none =
+                TemperatureScaling.fit(spark.createDataFrame(List.of(), LOGITS), "rawPrediction", "label_index");
+
+        assertThat(right.temperature()).isEqualTo(1.0);
+        assertThat(right.calibration()).isEqualTo("skipped: every held-out row is predicted right");
+        assertThat(right.logLossAfter()).isEqualTo(right.logLossBefore());
+        assertThat(none.temperature()).isEqualTo(1.0);
+        assertThat(none.calibration()).isEqualTo("skipped: no held-out rows");
+    }
+
+    @Test
+    void worksInsideASavedAndReloadedPipelineModel(@TempDir Path dir) throws Exception {
+        Dataset<Row> logits = spark.createDataFrame(
+                List.of(
+                        RowFactory.create(Vectors.dense(1.0, 3.0), 1.0),
+                        RowFactory.create(Vectors.dense(0.5, -1.0), 0.0)),
+                LOGITS);
+        PipelineModel model = new Pipeline()
+                .setStages(new PipelineStage[] {
+                    new TemperatureScaling().setTemperature(2).setProbabilityCol("calibrated")
+                })
+                .fit(logits);
+        model.write().overwrite().save(dir.resolve("model").toString());
+
+        PipelineModel loaded = PipelineModel.load(dir.resolve("model").toString());
+        Dataset<Row> out = loaded.transform(logits);
+
+        assertThat(out.schema().fieldNames()).containsExactly("rawPrediction", "label_index", "calibrated");
+        assertThat(out.schema()).isEqualTo(loaded.transformSchema(logits.schema()));
+        double[] p = ((Vector) out.collectAsList().get(0).get(2)).toArray();
+        double expected = 1 / (1 + Math.exp(-(3.0 - 1.0) / 2));
+        assertThat(p[1]).isCloseTo(expected, within(1e-12));
+    }
+
+    @Test
+    void replacesAnExistingProbabilityColumnWhereItStands() {
+        StructType schema = new StructType()
+                .add("probability", SQLDataTypes.VectorType())
+                .add("rawPrediction", SQLDataTypes.VectorType());
+
+        assertThat(new TemperatureScaling().transformSchema(schema).fieldNames())
+                .containsExactly("probability", "rawPrediction");
     }
 
     @Test
