@@ -3,6 +3,7 @@ package org.transferlake.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.transferlake.testing.ImageFixtures.fixture;
+import static org.transferlake.testing.ImageFixtures.indexOf;
 import static org.transferlake.testing.PngEncoder.headerOnly;
 
 import org.junit.jupiter.api.Tag;
@@ -206,19 +207,5 @@ class ImageDecoderTest {
         System.arraycopy(text, 0, withBadText, iend, text.length);
         System.arraycopy(png, iend, withBadText, iend + text.length, png.length - iend);
         assertThat(reasonFor(withBadText)).isNull();
-    }
-
-    private static int indexOf(byte[] bytes, String ascii) {
-        byte[] needle = ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + needle.length <= bytes.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (bytes[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError(ascii + " not found");
     }
 }

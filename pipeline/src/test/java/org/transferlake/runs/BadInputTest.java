@@ -2,6 +2,7 @@ package org.transferlake.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.transferlake.testing.ImageFixtures.fixture;
+import static org.transferlake.testing.ImageFixtures.indexOf;
 
 import java.io.OutputStream;
 import java.net.URI;
@@ -78,23 +79,6 @@ class BadInputTest {
         copy[tag + 8] = 0;
         copy[tag + 9] = (byte) orientation;
         return copy;
-    }
-
-    private static int indexOf(byte[] bytes, String ascii) {
-        return indexOf(bytes, ascii.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static int indexOf(byte[] bytes, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= bytes.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (bytes[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 
     /** File → outcome, from the README's "Bad input" table. */
