@@ -5,6 +5,8 @@ import java.util.Map;
 import org.transferlake.lake.Lake;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.runs.ExtractRun;
+import org.transferlake.runs.MaintainRun;
+import org.transferlake.runs.NightlyRun;
 import org.transferlake.runs.Progress;
 import org.transferlake.runs.RunLog;
 import org.transferlake.runs.ScoreRun;
@@ -34,6 +36,11 @@ final class Summaries {
 
     static ExtractRun.Result extract(Lake lake, PrintWriter out) {
         ExtractRun.Result result = ExtractRun.run(lake.spark(), lake.config(), System.err);
+        printExtract(lake, result, out);
+        return result;
+    }
+
+    private static void printExtract(Lake lake, ExtractRun.Result result, PrintWriter out) {
         out.printf("Extract %s with %s%n", result.runId(), result.backboneId());
         out.printf(
                 "  listed %d = embedded %d + quarantined %d + unchanged %d%n",
@@ -46,11 +53,15 @@ final class Summaries {
                 "  tables: " + LakeTable.FEATURES.qualifiedName() + " at " + LakeTable.FEATURES.location(lake.root())
                         + ", " + LakeTable.QUARANTINE.qualifiedName() + ", " + LakeTable.RUNS.qualifiedName());
         out.flush();
-        return result;
     }
 
     static TrainRun.Result train(Lake lake, PrintWriter out) {
         TrainRun.Result result = TrainRun.run(lake.spark(), lake.config());
+        printTrain(result, out);
+        return result;
+    }
+
+    private static void printTrain(TrainRun.Result result, PrintWriter out) {
         out.printf(
                 "Train %s on %s: %d training / %d held-out images (%s)%n",
                 result.runId(), result.backboneId(), result.trainRows(), result.testRows(), result.splitStrategy());
@@ -73,7 +84,6 @@ final class Summaries {
                 : "";
         out.printf("  decision: %s; champion %s%s%n", result.decision(), result.championId(), previous);
         out.flush();
-        return result;
     }
 
     /** What a head chose for itself, as recorded in its params. */
@@ -95,6 +105,11 @@ final class Summaries {
     static ScoreRun.Result score(
             Lake lake, java.util.Optional<String> head, java.util.Optional<PredictionExport> export, PrintWriter out) {
         ScoreRun.Result result = ScoreRun.run(lake.spark(), lake.config(), head, export);
+        printScore(lake, result, out);
+        return result;
+    }
+
+    private static void printScore(Lake lake, ScoreRun.Result result, PrintWriter out) {
         out.printf(
                 "Score %s with %s: %d scored, %d already scored%s%n",
                 result.runId(),
@@ -105,7 +120,49 @@ final class Summaries {
         out.println("  table: " + LakeTable.PREDICTIONS.qualifiedName() + " at "
                 + LakeTable.PREDICTIONS.location(lake.root()));
         out.flush();
+    }
+
+    static NightlyRun.Result nightly(Lake lake, boolean forceTrain, PrintWriter out) {
+        NightlyRun.Result result = NightlyRun.run(lake.spark(), lake.config(), forceTrain, System.err);
+        out.printf("Nightly %s%n", result.runId());
+        printExtract(lake, result.extract(), out);
+        out.printf("%d new labelled rows since the last training%n", result.newLabels());
+        result.train()
+                .ifPresentOrElse(
+                        train -> printTrain(train, out), () -> out.println("Train skipped: " + result.trainSkipped()));
+        result.score()
+                .ifPresentOrElse(
+                        score -> printScore(lake, score, out),
+                        () -> out.println("Score skipped: " + result.scoreSkipped()));
+        result.maintain().ifPresent(maintain -> printMaintain(maintain, out));
+        out.printf("Nightly stages (s): %s%n", RunLog.describe(result.timings()));
+        out.flush();
         return result;
+    }
+
+    static MaintainRun.Result maintain(Lake lake, boolean force, PrintWriter out) {
+        MaintainRun.Result result = MaintainRun.run(lake.spark(), lake.config(), force);
+        printMaintain(result, out);
+        return result;
+    }
+
+    private static void printMaintain(MaintainRun.Result result, PrintWriter out) {
+        out.printf(
+                "Maintain %s (OPTIMIZE, then VACUUM of files older than %d hours)%n",
+                result.runId(), result.retentionHours());
+        out.printf("  %-12s %18s %24s %12s%n", "table", "files in version", "data files stored", "MB");
+        for (MaintainRun.TableResult table : result.tables()) {
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "  %-12s %8d -> %-7d %11d -> %-9d %12.1f%n",
+                    table.table(),
+                    table.filesBefore(),
+                    table.filesAfter(),
+                    table.storedBefore(),
+                    table.storedAfter(),
+                    table.bytesAfter() / 1e6);
+        }
+        out.flush();
     }
 
     static void printObjects(Lake lake, PrintWriter out) {

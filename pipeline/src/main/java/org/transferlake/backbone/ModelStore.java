@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -20,6 +19,7 @@ import org.apache.hadoop.fs.FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transferlake.config.BackboneSpec;
+import org.transferlake.config.BundledBackbone;
 import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
 
@@ -30,22 +30,6 @@ import org.transferlake.config.PipelineConfig;
  * machine reuse it. The bundled backbone is imported from its TF.js files on first use.
  */
 public final class ModelStore {
-    /**
-     * Bundled backbones: name → the layers cut by default (see {@link LayersModelImporter#importModel}).
-     * MobileNetV2: the expanded activations of blocks 6 and 10 (plain ImageNet weights) and 13 and 16
-     * (fine-tuned) beside the final pooled features, 3392 floats. Chosen by {@code bench accuracy} on
-     * Fashion-MNIST (README): at 100 labels per class 0.853 against 0.781 for {@code flatten_1} alone,
-     * at the same throughput (one forward pass either way).
-     */
-    static final Map<String, List<String>> BUNDLED_CUT_LAYERS = Map.of(
-            "mobilenet_v2",
-            List.of(
-                    "block_6_expand_relu",
-                    "block_10_expand_relu",
-                    "block_13_expand_relu",
-                    "block_16_expand_relu",
-                    "flatten_1"));
-
     /** Bump when the importer's output changes, so cached imports are rebuilt. */
     static final String IMPORTER_VERSION = "2";
 
@@ -115,25 +99,19 @@ public final class ModelStore {
 
     /** The configured cut, else the bundled backbone's default. */
     public static List<String> bundledCutLayers(BackboneSpec spec) {
-        List<String> defaultCut = BUNDLED_CUT_LAYERS.get(bundledName(spec));
-        if (defaultCut == null) {
-            throw Errors.noSuchBundledBackbone(spec, bundledName(spec));
-        }
-        return spec.cutLayers().isEmpty() ? defaultCut : spec.cutLayers();
+        return spec.cutLayers().isEmpty() ? bundled(spec).defaultCut() : spec.cutLayers();
     }
 
-    private static String bundledName(BackboneSpec spec) {
-        return spec.uri().substring(BackboneSpec.BUNDLED_SCHEME.length());
-    }
-
-    private static String bundledResources(BackboneSpec spec) {
-        return "/org/transferlake/backbone/bundled/" + bundledName(spec) + "/";
+    private static BundledBackbone bundled(BackboneSpec spec) {
+        return BundledBackbone.of(spec)
+                .orElseThrow(() ->
+                        Errors.noSuchBundledBackbone(spec, spec.uri().substring(BackboneSpec.BUNDLED_SCHEME.length())));
     }
 
     private static String bundledId(BackboneSpec spec, List<String> cutLayers) throws IOException {
         MessageDigest digest = Digests.sha256();
         for (String file : new String[] {"model.json", "weights.bin"}) {
-            try (InputStream in = resource(bundledResources(spec) + file)) {
+            try (InputStream in = resource(bundled(spec).resources() + file)) {
                 Digests.update(digest, file, in);
             }
         }
@@ -144,7 +122,7 @@ public final class ModelStore {
 
     private LocalModel importBundled(BackboneSpec spec) throws IOException {
         List<String> cutLayers = bundledCutLayers(spec);
-        String resources = bundledResources(spec);
+        String resources = bundled(spec).resources();
         String id = bundledId(spec, cutLayers);
         Path target = cacheDir.resolve(directoryName(id));
         if (Files.isRegularFile(target.resolve("saved_model.pb"))) {

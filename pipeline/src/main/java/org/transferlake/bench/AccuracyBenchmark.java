@@ -57,8 +57,11 @@ public final class AccuracyBenchmark {
             .add("dim", DataTypes.IntegerType)
             .add("rank", DataTypes.IntegerType);
 
-    /** Vectors are written to Parquet in chunks of this many rows, so the driver never holds a feature set. */
-    private static final int CHUNK = 2048;
+    /**
+     * Vectors are written to Parquet in chunks of at most this many floats (64 MB), so the driver never
+     * holds a feature set, however wide (a feature map flattened with pooling none is 100k+ floats).
+     */
+    private static final int CHUNK_FLOATS = 16 << 20;
 
     /** The raw-pixel baseline's name in the table and the plot. */
     public static final String RAW_PIXELS = "raw pixels";
@@ -420,6 +423,7 @@ public final class AccuracyBenchmark {
         private final String uri;
         private final Map<Sample, Integer> ranks;
         private final List<Row> chunk = new ArrayList<>();
+        private long chunkFloats;
         private long rows;
 
         FeatureFile(SparkSession spark, Path directory, Map<Sample, Integer> ranks) {
@@ -432,7 +436,8 @@ public final class AccuracyBenchmark {
             Integer rank = ranks.get(sample);
             chunk.add(RowFactory.create(
                     sample.key(), sample.label(), rank == null ? "test" : "train", vector, vector.length, rank));
-            if (chunk.size() == CHUNK) {
+            chunkFloats += vector.length;
+            if (chunkFloats >= CHUNK_FLOATS) {
                 flush();
             }
         }
@@ -442,6 +447,7 @@ public final class AccuracyBenchmark {
                 spark.createDataFrame(chunk, SCHEMA).write().mode("append").parquet(uri);
                 rows += chunk.size();
                 chunk.clear();
+                chunkFloats = 0;
             }
         }
 

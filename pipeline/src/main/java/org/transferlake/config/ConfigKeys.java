@@ -58,8 +58,15 @@ public final class ConfigKeys {
 
     public static final ConfigKey<Integer> SCORE_TOP_K = ConfigKey.intBetween("score.top-k", 1, 1000);
 
-    public static final ConfigKey<Integer> RUNS_LOCK_STALE_AFTER_MINUTES =
-            ConfigKey.intBetween("runs.lock-stale-after-minutes", 1, 10_080);
+    public static final ConfigKey<Integer> RUNS_LOCK_EXPIRY_MINUTES =
+            ConfigKey.intBetween("runs.lock-expiry-minutes", 1, 10_080);
+
+    public static final ConfigKey<Integer> NIGHTLY_RETRAIN_MIN_NEW_LABELS =
+            ConfigKey.intBetween("nightly.retrain-min-new-labels", 1, Integer.MAX_VALUE);
+    public static final ConfigKey<Boolean> NIGHTLY_MAINTAIN = ConfigKey.bool("nightly.maintain");
+
+    public static final ConfigKey<Integer> MAINTAIN_VACUUM_RETENTION_HOURS =
+            ConfigKey.intBetween("maintain.vacuum-retention-hours", 0, 87_600);
 
     public static final ConfigKey<String> DEMO_DATASET_DIR = ConfigKey.nonEmptyString("demo.dataset-dir");
     public static final ConfigKey<Integer> DEMO_TRAIN_PER_CLASS = ConfigKey.intBetween("demo.train-per-class", 1, 6000);
@@ -103,7 +110,10 @@ public final class ConfigKeys {
             HEADS_MLP_ITERATIONS,
             HEADS_PROMOTION_MARGIN,
             SCORE_TOP_K,
-            RUNS_LOCK_STALE_AFTER_MINUTES,
+            RUNS_LOCK_EXPIRY_MINUTES,
+            NIGHTLY_RETRAIN_MIN_NEW_LABELS,
+            NIGHTLY_MAINTAIN,
+            MAINTAIN_VACUUM_RETENTION_HOURS,
             DEMO_DATASET_DIR,
             DEMO_TRAIN_PER_CLASS,
             DEMO_TEST_PER_CLASS,

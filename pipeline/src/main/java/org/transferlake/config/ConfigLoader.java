@@ -172,7 +172,11 @@ public final class ConfigLoader {
                 embed,
                 extract(s, lake),
                 heads(s),
-                s.get(ConfigKeys.RUNS_LOCK_STALE_AFTER_MINUTES),
+                new RunsConfig(
+                        s.get(ConfigKeys.RUNS_LOCK_EXPIRY_MINUTES),
+                        s.get(ConfigKeys.NIGHTLY_RETRAIN_MIN_NEW_LABELS),
+                        s.get(ConfigKeys.NIGHTLY_MAINTAIN),
+                        s.get(ConfigKeys.MAINTAIN_VACUUM_RETENTION_HOURS)),
                 demo,
                 Collections.unmodifiableMap(effective(s.config())));
     }
@@ -272,7 +276,7 @@ public final class ConfigLoader {
         if (layers.size() != Set.copyOf(layers).size() || layers.stream().anyMatch(String::isBlank)) {
             throw s.invalid(ConfigKeys.BACKBONE_LAYERS, "distinct, non-blank layer names", layers);
         }
-        return new BackboneSpec(
+        BackboneSpec spec = new BackboneSpec(
                 name,
                 uri,
                 size.get(0),
@@ -283,6 +287,19 @@ public final class ConfigLoader {
                 s.get(ConfigKeys.BACKBONE_OUTPUT_NAME).trim(),
                 s.get(ConfigKeys.BACKBONE_POOLING),
                 layers);
+        if (spec.isBundled()) {
+            BundledBackbone bundled = BundledBackbone.of(spec)
+                    .orElseThrow(() -> s.invalid(
+                            ConfigKeys.BACKBONE_URI, "one of " + BundledBackbone.uris() + " or a SavedModel URI", uri));
+            List<Integer> bundledSize = List.of(bundled.inputSize(), bundled.inputSize());
+            if (!size.equals(bundledSize)) {
+                throw s.invalid(
+                        ConfigKeys.BACKBONE_INPUT_SIZE,
+                        bundledSize + " for " + uri + ", the size its graph takes",
+                        size);
+            }
+        }
+        return spec;
     }
 
     private static LakeConfig lake(Settings s) {

@@ -4,7 +4,6 @@ import com.typesafe.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +31,15 @@ public final class Errors {
 
     private Errors() {}
 
+    private static TransferlakeException invalidInput(String action, String reason, String fix) {
+        return invalidInput(action, reason, fix, null);
+    }
+
+    /** Bad config, model or input ({@link TransferlakeException.Kind#INVALID_INPUT}): exit code 2. */
+    private static TransferlakeException invalidInput(String action, String reason, String fix, Throwable cause) {
+        return TransferlakeException.cannot(TransferlakeException.Kind.INVALID_INPUT, action, reason, fix, cause);
+    }
+
     // any job
 
     /** The thread was interrupted, e.g. by Ctrl-C; the caller has set the interrupt flag again. */
@@ -44,19 +52,19 @@ public final class Errors {
 
     /** The {@code --config} file does not exist. */
     public static TransferlakeException configFileMissing(Path file) {
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG, "file " + file + " does not exist", "Pass an existing HOCON file to --config.");
     }
 
     /** The {@code --config} file does not parse as HOCON. */
     public static TransferlakeException configFileNotHocon(Path file, ConfigException e) {
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG, file + " is not valid HOCON (" + e.getMessage() + ")", "Fix the syntax of that file.", e);
     }
 
     /** A {@code --conf} key that is not a dotted path. */
     public static TransferlakeException malformedConfigKey(String key) {
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG,
                 "'" + key + "' is not a valid key",
                 "Write keys as dotted names, e.g. --conf " + ConfigKeys.LAKE_ROOT + "=s3a://bucket/prefix/.");
@@ -64,7 +72,7 @@ public final class Errors {
 
     /** A key that {@link ConfigKeys} does not declare; {@code closest} is the declared key nearest in spelling. */
     public static TransferlakeException unknownConfigKey(String key, String closest) {
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG,
                 "unknown key " + key,
                 "Did you mean " + closest + "? Every key is listed in conf/default.conf.");
@@ -74,7 +82,7 @@ public final class Errors {
     public static TransferlakeException invalidConfigValue(
             String key, String expectation, Object actual, Object defaultValue) {
         String shown = actual instanceof String ? "'" + actual + "'" : String.valueOf(actual);
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG,
                 key + " must be " + expectation + ", got " + shown,
                 "Set it in your --config file or with --conf " + key + "=" + defaultValue + " (the default).");
@@ -82,7 +90,7 @@ public final class Errors {
 
     /** One of the two static lake keys is set and {@code emptyKey}, the other, is not. */
     public static TransferlakeException credentialsHalfSet(ConfigKey<String> emptyKey) {
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG,
                 emptyKey + " is empty but its partner is set",
                 "Set both " + ConfigLoader.SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_ACCESS_KEY.name()) + " and "
@@ -92,7 +100,7 @@ public final class Errors {
 
     /** The embedded lake serves S3 only, but {@code root} (as written) is not an s3a:// URI. */
     public static TransferlakeException embeddedLakeNeedsS3aRoot(String root) {
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG,
                 ConfigKeys.LAKE_ROOT + " " + root + " is not an s3a:// URI but " + ConfigKeys.LAKE_ENDPOINT
                         + " is embedded",
@@ -122,7 +130,7 @@ public final class Errors {
 
     /** An image root does not exist. */
     public static TransferlakeException imageRootDoesNotExist(URI root) {
-        return TransferlakeException.cannot(LIST_IMAGES, "root " + root + " does not exist", checkImageRoots());
+        return invalidInput(LIST_IMAGES, "root " + root + " does not exist", checkImageRoots(), null);
     }
 
     /** Listing an image root failed. */
@@ -305,16 +313,17 @@ public final class Errors {
     /** The model's content ({@code digest}) is no longer what the run started with ({@code expectedDigest}). */
     public static TransferlakeException backboneChangedDuringRun(
             BackboneSpec spec, String digest, String expectedDigest) {
-        return cannotLoad(
-                spec,
+        return TransferlakeException.cannot(
+                "load backbone " + spec.name(),
                 "its content is " + digest + " but this run started with " + expectedDigest,
                 "The model at " + spec.uri() + " changed during the run; re-run the job.");
     }
 
     /** Copying the model into the local cache failed. */
     public static TransferlakeException backboneCopyFailed(BackboneSpec spec, Path cacheDir, IOException e) {
-        return cannotLoad(
-                spec,
+        // I/O, which a later run may get through: a failure, not bad input.
+        return TransferlakeException.cannot(
+                "load backbone " + spec.name(),
                 "copying " + spec.uri() + " into " + cacheDir + " failed (" + e.getMessage() + ")",
                 "Check that " + ConfigKeys.BACKBONE_URI + " is readable and the local model cache is writable.",
                 e);
@@ -330,7 +339,7 @@ public final class Errors {
         return cannotLoad(
                 spec,
                 "there is no bundled backbone " + bundledName,
-                "Use bundled:mobilenet_v2, or point " + ConfigKeys.BACKBONE_URI + " at a SavedModel.");
+                "Use " + BundledBackbone.uris() + ", or point " + ConfigKeys.BACKBONE_URI + " at a SavedModel.");
     }
 
     /** Nothing exists at the backbone's URI. */
@@ -363,8 +372,9 @@ public final class Errors {
         return cannotLoad(spec, reason, fix, null);
     }
 
+    /** A backbone that is not what the config says it is: bad input, not a failure a retry could fix. */
     private static TransferlakeException cannotLoad(BackboneSpec spec, String reason, String fix, Throwable cause) {
-        return TransferlakeException.cannot("load backbone " + spec.name(), reason, fix, cause);
+        return invalidInput("load backbone " + spec.name(), reason, fix, cause);
     }
 
     // backbone import (TF.js layers models; name is the backbone's)
@@ -805,22 +815,88 @@ public final class Errors {
 
     // runs
 
-    /** Another run of some job has held the lake {@code lock} since {@code since}; {@code holder} is its content. */
-    public static TransferlakeException lockHeld(
-            String job, Instant since, org.apache.hadoop.fs.Path lock, String holder) {
+    /** Another run, {@code holder}, holds the lake {@code lock} and its heartbeat is live. */
+    public static TransferlakeException lockHeld(String job, org.apache.hadoop.fs.Path lock, String holder) {
         return TransferlakeException.cannot(
+                TransferlakeException.Kind.LOCK_HELD,
                 "start " + job,
-                "another run holds the lake lock since " + since + " (" + lock + ": " + holder + ")",
-                "Wait for it to finish; if it died, delete " + lock + " or wait until it is older than "
-                        + ConfigKeys.RUNS_LOCK_STALE_AFTER_MINUTES + ".");
+                "another run holds the lake lock " + lock + ": " + holder,
+                "Nothing was changed. Wait for it to finish; a run that died is taken over once its heartbeat"
+                        + " has stopped for " + ConfigKeys.RUNS_LOCK_EXPIRY_MINUTES + ".",
+                null);
     }
 
-    /** Another run took the lake {@code lock} while this one broke a stale one. */
+    /** The bucket of the lake root does not exist at the endpoint. */
+    public static TransferlakeException lakeBucketMissing(URI root, String endpoint) {
+        return invalidInput(
+                "open the lake " + root,
+                "bucket " + root.getHost() + " does not exist at " + endpoint,
+                "Create the bucket, or fix " + ConfigKeys.LAKE_ROOT + " or " + ConfigKeys.LAKE_ENDPOINT + ".");
+    }
+
+    /** The credentials may not read the lake root. */
+    public static TransferlakeException lakeAccessDenied(URI root, String endpoint, IOException e) {
+        return invalidInput(
+                "open the lake " + root,
+                endpoint + " denied access (" + firstLine(e) + ")",
+                "Check the credentials (" + ConfigLoader.SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_ACCESS_KEY.name())
+                        + ", or the AWS default chain) and their permissions on the bucket.",
+                e);
+    }
+
+    /** The endpoint did not answer the first request. */
+    public static TransferlakeException lakeUnreachable(URI root, String endpoint, Exception e) {
+        return invalidInput(
+                "open the lake " + root,
+                endpoint + " did not answer (" + firstLine(e) + ")",
+                "Check " + ConfigKeys.LAKE_ENDPOINT + " and that the object store is up.",
+                e);
+    }
+
+    /** The object store failed mid-run, after s3a's bounded retries. */
+    public static TransferlakeException lakeFailedDuringRun(String job, String runId, String endpoint, Throwable e) {
+        return TransferlakeException.cannot(
+                "finish " + job + " run " + runId,
+                "the lake at " + endpoint + " stopped answering (" + firstLine(e) + ")",
+                "No table got a partial version. Run it again once the object store is back: it resumes where this"
+                        + " run stopped.",
+                e);
+    }
+
+    /** An exception's message up to its first line break (s3a's can run to a page). */
+    private static String firstLine(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+
+    /** What a run that died without recording its outcome gets as its error, found by run {@code byRunId}. */
+    public static TransferlakeException runAbandoned(String byRunId) {
+        return TransferlakeException.cannot(
+                "finish the run",
+                "it died before recording its outcome (found by " + byRunId + ")",
+                "Nothing to do: each of its writes was committed whole or not at all, and the next run redoes what"
+                        + " is missing.");
+    }
+
+    /** {@code maintain} was asked to VACUUM with a retention below Delta's floor and without {@code --force}. */
+    public static TransferlakeException vacuumRetentionBelowFloor(int retentionHours, int floorHours) {
+        return invalidInput(
+                "maintain the lake",
+                ConfigKeys.MAINTAIN_VACUUM_RETENTION_HOURS + " is " + retentionHours + " hours, below Delta's floor of "
+                        + floorHours + ": VACUUM could delete files that a running reader or a time-travel query"
+                        + " still needs",
+                "Keep it at " + floorHours + " or more, or pass --force if no reader or writer is running.");
+    }
+
+    /** Another run took the lake {@code lock} at the same moment as this one. */
     public static TransferlakeException lockRetaken(String job, org.apache.hadoop.fs.Path lock) {
         return TransferlakeException.cannot(
+                TransferlakeException.Kind.LOCK_HELD,
                 "start " + job,
-                "the lake lock " + lock + " was taken again while breaking a stale one",
-                "Another run started at the same time: wait for it to finish.");
+                "another run took the lake lock " + lock + " at the same moment",
+                "Nothing was changed. Wait for that run to finish.",
+                null);
     }
 
     /** The lake {@code lock} cannot be read or written. */
@@ -856,7 +932,7 @@ public final class Errors {
 
     /** A {@code bench accuracy --variant} that is not {@code NAME:KEY=VALUE;...}. */
     public static TransferlakeException badBenchVariant(String variant) {
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG,
                 "--variant '" + variant + "' is not NAME:KEY=VALUE;KEY=VALUE",
                 "Name the variant, then its config overrides, e.g. 'tf:backbone.preprocessing=tf'.");
@@ -908,7 +984,7 @@ public final class Errors {
 
     /** A {@code bench accuracy --variant} key that would change the heads, not the backbone. */
     public static TransferlakeException benchVariantKeyNotBackbone(String variant, String key) {
-        return TransferlakeException.cannot(
+        return invalidInput(
                 LOAD_CONFIG,
                 "--variant '" + variant + "' sets " + key + ", but a variant may only change backbone.* and embed.*"
                         + " keys (every variant is measured with the same heads)",

@@ -20,7 +20,7 @@ public record PipelineConfig(
         EmbedConfig embed,
         ExtractConfig extract,
         HeadsConfig heads,
-        int lockStaleAfterMinutes,
+        RunsConfig runs,
         DemoConfig demo,
         Map<String, String> effective) {
 
@@ -44,7 +44,7 @@ public record PipelineConfig(
                 embed,
                 extract,
                 heads,
-                lockStaleAfterMinutes,
+                runs,
                 demo,
                 java.util.Collections.unmodifiableMap(shown));
     }
@@ -61,7 +61,7 @@ public record PipelineConfig(
                 embed,
                 new ExtractConfig(roots, extract.extensions(), extract.labels()),
                 heads,
-                lockStaleAfterMinutes,
+                runs,
                 demo,
                 java.util.Collections.unmodifiableMap(shown));
     }

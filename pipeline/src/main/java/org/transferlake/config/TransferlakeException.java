@@ -8,8 +8,25 @@ package org.transferlake.config;
 public final class TransferlakeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private TransferlakeException(String message, Throwable cause) {
+    /** What kind of failure it is, so a scheduler can act on it (the command line's exit codes). */
+    public enum Kind {
+        /** The run failed: retrying later may help. */
+        FAILED,
+        /** The config, the model or the input is wrong: retrying as it is cannot help. */
+        INVALID_INPUT,
+        /** Another run holds the lake lock: nothing was done. */
+        LOCK_HELD
+    }
+
+    private final Kind kind;
+
+    private TransferlakeException(Kind kind, String message, Throwable cause) {
         super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     /**
@@ -25,6 +42,11 @@ public final class TransferlakeException extends RuntimeException {
 
     /** As {@link #cannot(String, String, String)}, keeping the underlying cause. */
     static TransferlakeException cannot(String action, String reason, String fix, Throwable cause) {
-        return new TransferlakeException("Cannot " + action + ": " + reason + ". " + fix, cause);
+        return cannot(Kind.FAILED, action, reason, fix, cause);
+    }
+
+    /** As {@link #cannot(String, String, String, Throwable)}, of another {@link Kind} than a plain failure. */
+    static TransferlakeException cannot(Kind kind, String action, String reason, String fix, Throwable cause) {
+        return new TransferlakeException(kind, "Cannot " + action + ": " + reason + ". " + fix, cause);
     }
 }

@@ -46,6 +46,15 @@ public final class HeadRegistry {
                 .where(col("backbone_id").equalTo(backboneId).and(col("status").equalTo(CHAMPION))));
     }
 
+    /** When the latest head of {@code backboneId} was trained, champion or not; empty when none was. */
+    public Optional<Timestamp> lastTrainedAt(String backboneId) {
+        Row latest = tables.read(LakeTable.HEADS)
+                .where(col("backbone_id").equalTo(backboneId))
+                .agg(org.apache.spark.sql.functions.max("created_at"))
+                .head();
+        return Optional.ofNullable(latest.getTimestamp(0));
+    }
+
     /** Records a newly trained head as a candidate. */
     public void register(HeadRecord head) {
         tables.upsert(LakeTable.HEADS, HeadRecord.frame(spark, List.of(head)), Map.of());

@@ -48,11 +48,37 @@ public final class Lake implements AutoCloseable {
                     config.lake().root(),
                     spark.version(),
                     spark.sparkContext().master());
+            probe(spark.sparkContext().hadoopConfiguration(), config.lake().root(), connection);
             new Tables(spark, config.lake().root()).registerExisting();
             return new Lake(config, server, spark);
         } catch (RuntimeException e) {
             server.ifPresent(EmbeddedS3Server::close);
             throw e;
+        }
+    }
+
+    /**
+     * Checks, in seconds and before any Spark job, that the lake's bucket exists and answers: a typo in
+     * {@code lake.root} or {@code lake.endpoint} is bad config, not a run that fails after minutes of
+     * retries. Uses the session's Hadoop settings (a cluster's own included) with one short retry.
+     */
+    static void probe(org.apache.hadoop.conf.Configuration session, URI root, LakeConnection connection) {
+        org.apache.hadoop.conf.Configuration probe = new org.apache.hadoop.conf.Configuration(session);
+        connection.probeConfiguration().forEach(setting -> {
+            if (setting.getKey().startsWith("fs.s3a.retry.")
+                    || setting.getKey().startsWith("fs.s3a.attempts.")
+                    || setting.getKey().startsWith("fs.s3a.connection.")) {
+                probe.set(setting.getKey(), setting.getValue());
+            }
+        });
+        try (FileSystem fs = FileSystem.newInstance(root, probe)) {
+            fs.exists(new org.apache.hadoop.fs.Path(root));
+        } catch (org.apache.hadoop.fs.s3a.UnknownStoreException e) {
+            throw Errors.lakeBucketMissing(root, connection.describeEndpoint());
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw Errors.lakeAccessDenied(root, connection.describeEndpoint(), e);
+        } catch (IOException | RuntimeException e) {
+            throw Errors.lakeUnreachable(root, connection.describeEndpoint(), e);
         }
     }
 
@@ -74,6 +100,12 @@ public final class Lake implements AutoCloseable {
         // Delta replays a table's log in this many tasks (default 50): our tables gain one commit per
         // run, so a few suffice, and 50 tasks cost seconds of scheduling on every first read of a table.
         conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
+        if (conf.get("spark.master").startsWith("local")) {
+            // Nothing of a local run is for the network: the driver's RPC and block manager listen on
+            // loopback only. (The UI binds where SPARK_LOCAL_IP says: bin/transferlake sets it.)
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+        }
         if (conf.get("spark.master").startsWith("local-cluster")) {
             // Spark's own multi-JVM test mode: executors start from this JVM's classpath, not a Spark home.
             conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));

@@ -52,8 +52,32 @@ public record LakeConnection(
             settings.put("fs.s3a.retry.limit", "2");
             settings.put("fs.s3a.retry.interval", "100ms");
             settings.put("fs.s3a.connection.establish.timeout", "5000");
+        } else {
+            // Bounded, with backoff: an endpoint that is down fails the run in about a minute (s3a's own
+            // defaults retry for many minutes, 200 s per read). A cluster's own settings win.
+            settings.put("fs.s3a.attempts.maximum", "5");
+            settings.put("fs.s3a.retry.limit", "5");
+            settings.put("fs.s3a.retry.interval", "1s");
+            settings.put("fs.s3a.connection.establish.timeout", "10000");
+            settings.put("fs.s3a.connection.timeout", "60000");
         }
         return settings;
+    }
+
+    /** The settings for a check that must answer in seconds: one retry, short timeouts. */
+    Configuration probeConfiguration() {
+        Configuration configuration = hadoopConfiguration();
+        configuration.set("fs.s3a.attempts.maximum", "1");
+        configuration.set("fs.s3a.retry.limit", "1");
+        configuration.set("fs.s3a.retry.interval", "500ms");
+        configuration.set("fs.s3a.connection.establish.timeout", "5000");
+        configuration.set("fs.s3a.connection.timeout", "10000");
+        return configuration;
+    }
+
+    /** Where the lake is, for messages: the endpoint URL, or AWS's default. */
+    public String describeEndpoint() {
+        return endpoint.orElse("the AWS S3 endpoint of " + lake.region());
     }
 
     /** A Hadoop configuration for clients outside Spark (e.g. writing demo images). */

@@ -43,7 +43,7 @@ public enum LakeTable {
             "runs",
             "run_id STRING NOT NULL, job STRING, started_at TIMESTAMP, ended_at TIMESTAMP, status STRING, "
                     + "counts MAP<STRING, BIGINT>, timings_seconds MAP<STRING, DOUBLE>, config MAP<STRING, STRING>, "
-                    + "error STRING",
+                    + "error STRING, child_run_ids ARRAY<STRING>",
             List.of("run_id"),
             List.of());
 
@@ -60,6 +60,11 @@ public enum LakeTable {
         this.schema = StructType.fromDDL(ddl);
         this.keys = keys;
         this.partitionColumns = partitionColumns;
+    }
+
+    /** The table's name without its database: {@code features}. */
+    public String tableName() {
+        return tableName;
     }
 
     public String qualifiedName() {

@@ -29,13 +29,35 @@ public final class Tables {
             return;
         }
         String location = table.location(root).toString();
-        DeltaTable.createIfNotExists(spark)
-                .location(location)
-                .addColumns(table.schema())
-                .partitionedBy(table.partitionColumns().toArray(String[]::new))
-                .execute();
+        if (DeltaTable.isDeltaTable(spark, location)) {
+            addMissingColumns(table, location);
+        } else {
+            DeltaTable.createIfNotExists(spark)
+                    .location(location)
+                    .addColumns(table.schema())
+                    .partitionedBy(table.partitionColumns().toArray(String[]::new))
+                    .execute();
+        }
         register(table);
         ensured.add(table);
+    }
+
+    /**
+     * Gives a table written by an older version the columns this version declares (they read as
+     * null in older rows): an append of no rows with the declared schema, one metadata commit.
+     */
+    private void addMissingColumns(LakeTable table, String location) {
+        java.util.Set<String> existing = java.util.Set.of(
+                spark.read().format("delta").load(location).schema().fieldNames());
+        if (existing.containsAll(java.util.Arrays.asList(table.schema().fieldNames()))) {
+            return;
+        }
+        spark.createDataFrame(java.util.List.of(), table.schema())
+                .write()
+                .format("delta")
+                .mode("append")
+                .option("mergeSchema", "true")
+                .save(location);
     }
 
     /** Registers every existing table by name in the session catalog. */
@@ -113,6 +135,80 @@ public final class Tables {
     /** Inserts rows whose key is not in the table yet; existing rows stay as they are. */
     public void insertNew(LakeTable table, Dataset<Row> source) {
         merge(table, source, Map.of()).whenNotMatched().insertAll().execute();
+    }
+
+    /** Whether the table has been created in the lake. */
+    public boolean exists(LakeTable table) {
+        return DeltaTable.isDeltaTable(spark, table.location(root).toString());
+    }
+
+    /** Files and bytes of the table's current version, from its Delta log. */
+    public record Size(long files, long bytes) {}
+
+    public Size size(LakeTable table) {
+        Row detail = DeltaTable.forPath(spark, table.location(root).toString())
+                .detail()
+                .select("numFiles", "sizeInBytes")
+                .head();
+        return new Size(detail.getLong(0), detail.getLong(1));
+    }
+
+    /** Data files stored under the table (current or not, its log aside): what VACUUM shrinks. */
+    public long storedFiles(LakeTable table) {
+        org.apache.hadoop.fs.Path location = new org.apache.hadoop.fs.Path(table.location(root));
+        try {
+            org.apache.hadoop.fs.FileSystem fs = Lake.fileSystem(spark, root);
+            org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
+                    fs.listFiles(location, true);
+            long count = 0;
+            while (files.hasNext()) {
+                if (!files.next().getPath().toString().contains("/_delta_log/")) {
+                    count++;
+                }
+            }
+            return count;
+        } catch (java.io.IOException e) {
+            throw org.transferlake.config.Errors.lakeListingFailed(location, e);
+        }
+    }
+
+    /** Compacts the table's small files into fewer large ones (Delta OPTIMIZE); readers see the same rows. */
+    public void optimize(LakeTable table) {
+        DeltaTable.forPath(spark, table.location(root).toString()).optimize().executeCompaction();
+    }
+
+    /**
+     * Deletes files no version younger than {@code retentionHours} refers to (Delta VACUUM). Below
+     * Delta's retention floor only when the caller checked the user forced it.
+     */
+    public void vacuum(LakeTable table, int retentionHours, boolean belowDeltaFloor) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        if (belowDeltaFloor) {
+            settings.put("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+        }
+        if (spark.sparkContext().isLocal()) {
+            // VACUUM lists the table in this many tasks (10,000 by default): 50 s of scheduling per table on
+            // 2 local cores, for a listing one task does in a second.
+            settings.put(
+                    "spark.sql.sources.parallelPartitionDiscovery.parallelism",
+                    String.valueOf(Math.max(8, 4 * spark.sparkContext().defaultParallelism())));
+        }
+        Map<String, String> before = new java.util.LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            before.put(key, spark.conf().getOption(key).getOrElse(() -> null));
+            spark.conf().set(key, value);
+        });
+        try {
+            DeltaTable.forPath(spark, table.location(root).toString()).vacuum(retentionHours);
+        } finally {
+            before.forEach((key, value) -> {
+                if (value == null) {
+                    spark.conf().unset(key);
+                } else {
+                    spark.conf().set(key, value);
+                }
+            });
+        }
     }
 
     private DeltaMergeBuilder merge(LakeTable table, Dataset<Row> source, Map<String, String> partitionFilter) {

@@ -67,7 +67,8 @@ public final class ExtractRun {
                 config,
                 "extract",
                 7,
-                (runId, tables, stages, counts) -> extract(spark, config, tables, runId, stages, counts, progressOut));
+                (runId, tables, stages, counts, childRunIds) ->
+                        extract(spark, config, tables, runId, stages, counts, progressOut));
     }
 
     private static Result extract(

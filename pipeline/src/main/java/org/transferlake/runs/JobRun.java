@@ -2,18 +2,26 @@ package org.transferlake.runs;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.lake.Lake;
 import org.transferlake.lake.Tables;
 
 /** What every writing job shares: the lake lock, a {@code runs} row from start to end, named and timed steps. */
 final class JobRun {
-    /** The job's own work; it fills {@code counts} as it goes, so a failed run still records them. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobRun.class);
+
+    /**
+     * The job's own work; it fills {@code counts} (and, for a job that runs others, {@code childRunIds})
+     * as it goes, so a failed run still records them.
+     */
     interface Body<T> {
-        T run(String runId, Tables tables, Stages stages, Map<String, Long> counts);
+        T run(String runId, Tables tables, Stages stages, Map<String, Long> counts, List<String> childRunIds);
     }
 
     private JobRun() {}
@@ -23,18 +31,54 @@ final class JobRun {
         Tables tables = new Tables(spark, root);
         String runId = RunLog.newRunId(job);
         try (RunLock lock = RunLock.acquire(
-                Lake.fileSystem(spark, root), root, job, runId, Duration.ofMinutes(config.lockStaleAfterMinutes()))) {
-            RunLog.Run run = new RunLog(spark, tables).start(runId, job, config);
+                Lake.fileSystem(spark, root),
+                root,
+                job,
+                runId,
+                Duration.ofMinutes(config.runs().lockExpiryMinutes()))) {
+            RunLog log = new RunLog(spark, tables);
+            if (lock.owner().runId().equals(runId)) {
+                long abandoned = log.markAbandoned(runId);
+                if (abandoned > 0) {
+                    LOG.warn("{} runs recorded as running had died; marked abandoned", abandoned);
+                }
+            }
+            RunLog.Run run = log.start(runId, job, config);
             Stages stages = new Stages(spark.sparkContext(), job, steps);
             Map<String, Long> counts = new LinkedHashMap<>();
+            List<String> childRunIds = new ArrayList<>();
             try {
-                T result = body.run(runId, tables, stages, counts);
-                run.succeed(counts, stages.timings());
+                T result = body.run(runId, tables, stages, counts, childRunIds);
+                run.succeed(counts, stages.timings(), childRunIds);
                 return result;
             } catch (RuntimeException e) {
-                run.fail(counts, stages.timings(), e);
-                throw e;
+                RuntimeException reported = lostTheLake(e)
+                        ? Errors.lakeFailedDuringRun(job, runId, config.lake().endpoint(), e)
+                        : e;
+                try {
+                    run.fail(counts, stages.timings(), childRunIds, reported);
+                } catch (RuntimeException unrecorded) {
+                    // The lake that failed the run may not take its runs row either: the run's own error matters more.
+                    reported.addSuppressed(unrecorded);
+                }
+                throw reported;
             }
         }
+    }
+
+    /** Whether {@code e} comes from the object store not answering (after s3a's retries), as far as its causes tell. */
+    static boolean lostTheLake(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException
+                    || cause instanceof java.net.SocketTimeoutException
+                    || cause instanceof java.net.UnknownHostException
+                    || cause instanceof org.apache.hadoop.fs.s3a.AWSClientIOException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 }

@@ -51,6 +51,25 @@ public final class RunLog {
         return text.toString();
     }
 
+    /**
+     * Marks {@code abandoned} every run still {@code running}: called by a run that has just taken the
+     * lake lock, when no other run can be alive (every writer holds the lock), so those rows are from
+     * runs that died (a killed driver, a lost machine) and would otherwise read as running forever.
+     */
+    public long markAbandoned(String byRunId) {
+        Column running = col("status").equalTo("running");
+        long count = tables.read(LakeTable.RUNS).where(running).count();
+        if (count > 0) {
+            tables.update(
+                    LakeTable.RUNS,
+                    running,
+                    Map.of(
+                            "status", lit("abandoned"),
+                            "error", lit(Errors.runAbandoned(byRunId).getMessage())));
+        }
+        return count;
+    }
+
     /** Records the start of a run. */
     public Run start(String runId, String job, PipelineConfig config) {
         // A new run id is in no row yet: a plain append, cheaper than a MERGE.
@@ -63,23 +82,40 @@ public final class RunLog {
                 Map.of(),
                 Map.of(),
                 config.effective(),
+                null,
                 null);
         tables.append(LakeTable.RUNS, spark.createDataFrame(List.of(row), LakeTable.RUNS.schema()));
         return new Run(runId, job);
     }
 
-    private void finish(Run run, String status, Map<String, Long> counts, Map<String, Double> timings, String error) {
+    private void finish(
+            Run run,
+            String status,
+            Map<String, Long> counts,
+            Map<String, Double> timings,
+            List<String> childRunIds,
+            String error) {
         // An UPDATE on the run id literal: Delta skips, by file statistics, every file but the one holding the running
         // row.
         tables.update(
                 LakeTable.RUNS,
                 col("run_id").equalTo(run.runId()),
                 Map.of(
-                        "ended_at", lit(Timestamp.from(Instant.now())),
-                        "status", lit(status),
-                        "counts", mapLiteral(counts, "map<string,bigint>"),
-                        "timings_seconds", mapLiteral(timings, "map<string,double>"),
-                        "error", lit(error).cast("string")));
+                        "ended_at",
+                        lit(Timestamp.from(Instant.now())),
+                        "status",
+                        lit(status),
+                        "counts",
+                        mapLiteral(counts, "map<string,bigint>"),
+                        "timings_seconds",
+                        mapLiteral(timings, "map<string,double>"),
+                        "error",
+                        lit(error).cast("string"),
+                        "child_run_ids",
+                        childRunIds.isEmpty()
+                                ? lit(null).cast("array<string>")
+                                : functions.array(
+                                        childRunIds.stream().map(functions::lit).toArray(Column[]::new))));
     }
 
     private static Column mapLiteral(Map<String, ?> values, String type) {
@@ -105,19 +141,20 @@ public final class RunLog {
             return runId;
         }
 
-        public void succeed(Map<String, Long> counts, Map<String, Double> timings) {
-            finish(this, "succeeded", counts, timings, null);
+        public void succeed(Map<String, Long> counts, Map<String, Double> timings, List<String> childRunIds) {
+            finish(this, "succeeded", counts, timings, childRunIds, null);
         }
 
         /**
          * Records the failure: a {@link TransferlakeException}'s message as it is, anything else (a bug, or
          * Spark or Delta failing) as {@link Errors#unexpected}.
          */
-        public void fail(Map<String, Long> counts, Map<String, Double> timings, Throwable error) {
+        public void fail(
+                Map<String, Long> counts, Map<String, Double> timings, List<String> childRunIds, Throwable error) {
             String message = error instanceof TransferlakeException
                     ? error.getMessage()
                     : Errors.unexpected(job, runId, error).getMessage();
-            finish(this, "failed", counts, timings, message);
+            finish(this, "failed", counts, timings, childRunIds, message);
         }
     }
 }

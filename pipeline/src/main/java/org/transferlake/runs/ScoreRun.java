@@ -35,7 +35,7 @@ public final class ScoreRun {
      */
     public static Result run(
             SparkSession spark, PipelineConfig config, Optional<String> headId, Optional<PredictionExport> export) {
-        return JobRun.execute(spark, config, "score", 4, (runId, tables, stages, counts) -> {
+        return JobRun.execute(spark, config, "score", 4, (runId, tables, stages, counts, childRunIds) -> {
             HeadRegistry registry = new HeadRegistry(spark, tables);
             HeadRecord head = stages.run(
                     "pick the head",

@@ -51,7 +51,7 @@ public final class TrainRun {
                 config,
                 "train",
                 3 + config.heads().algorithms().size(),
-                (runId, tables, stages, counts) -> train(spark, config, runId, tables, stages, counts));
+                (runId, tables, stages, counts, childRunIds) -> train(spark, config, runId, tables, stages, counts));
     }
 
     private static Result train(

@@ -82,6 +82,6 @@ class ModelStoreIdentifyTest {
 
         assertThatThrownBy(() -> new ModelStore(emptyCache, new Configuration()).identify(unknown))
                 .hasMessage("Cannot load backbone resnet: there is no bundled backbone resnet. "
-                        + "Use bundled:mobilenet_v2, or point backbone.uri at a SavedModel.");
+                        + "Use bundled:mobilenet_v2, bundled:inception_v3, or point backbone.uri at a SavedModel.");
     }
 }

@@ -179,6 +179,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBundledBackboneMustExistAndTakeItsOwnInputSize() {
+        assertThatThrownBy(() -> load(Map.of("backbone.uri", "bundled:resnet50")))
+                .hasMessage("Cannot load config: backbone.uri must be one of bundled:mobilenet_v2, bundled:inception_v3"
+                        + " or a SavedModel URI, got 'bundled:resnet50'. Set it in your --config file or with --conf"
+                        + " backbone.uri=bundled:mobilenet_v2 (the default).");
+        assertThatThrownBy(() -> load(Map.of("backbone.uri", "bundled:inception_v3")))
+                .hasMessage("Cannot load config: backbone.input-size must be [299, 299] for bundled:inception_v3, the"
+                        + " size its graph takes, got [224, 224]. Set it in your --config file or with --conf"
+                        + " backbone.input-size=[224, 224] (the default).");
+        assertThat(load(Map.of("backbone.uri", "bundled:inception_v3", "backbone.input-size", "[299, 299]"))
+                        .backbone()
+                        .inputHeight())
+                .isEqualTo(299);
+    }
+
+    @Test
     void missingConfigFileIsNamed() {
         Path missing = dir.resolve("nope.conf");
         assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of(), Map.of()))

@@ -3,7 +3,6 @@ package org.transferlake.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -45,16 +44,28 @@ class ErrorsTest {
     }
 
     @Test
-    void aHeldLockNamesItsHolderAndTheStaleLimitKey() {
+    void aHeldLockNamesItsHolderAndTheExpiryKeyAndIsOfItsOwnKind() {
         org.apache.hadoop.fs.Path lock =
                 new org.apache.hadoop.fs.Path("s3a://lake/transferlake/_transferlake/run.lock");
 
-        assertThat(Errors.lockHeld(
-                        "train", Instant.parse("2024-01-02T03:04:05Z"), lock, "extract-1 host 2024-01-02T03:04:05Z"))
-                .hasMessage("Cannot start train: another run holds the lake lock since 2024-01-02T03:04:05Z "
-                        + "(s3a://lake/transferlake/_transferlake/run.lock: extract-1 host 2024-01-02T03:04:05Z). "
-                        + "Wait for it to finish; if it died, delete s3a://lake/transferlake/_transferlake/run.lock "
-                        + "or wait until it is older than runs.lock-stale-after-minutes.");
+        TransferlakeException held = Errors.lockHeld(
+                "train", lock, "run extract-1 (extract) on host, pid 7, heartbeat 2024-01-02T03:04:05Z");
+        assertThat(held)
+                .hasMessage("Cannot start train: another run holds the lake lock "
+                        + "s3a://lake/transferlake/_transferlake/run.lock: run extract-1 (extract) on host, pid 7, "
+                        + "heartbeat 2024-01-02T03:04:05Z. Nothing was changed. Wait for it to finish; a run that died "
+                        + "is taken over once its heartbeat has stopped for runs.lock-expiry-minutes.");
+        assertThat(held.kind()).isEqualTo(TransferlakeException.Kind.LOCK_HELD);
+    }
+
+    @Test
+    void badConfigIsInvalidInputAndAnIoFailureIsAFailure() {
+        assertThat(Errors.unknownConfigKey("embed.batchsize", "embed.batch-size")
+                        .kind())
+                .isEqualTo(TransferlakeException.Kind.INVALID_INPUT);
+        assertThat(Errors.imageListingFailed(java.net.URI.create("s3a://b/x/"), new java.io.IOException("down"))
+                        .kind())
+                .isEqualTo(TransferlakeException.Kind.FAILED);
     }
 
     @Test
