@@ -55,9 +55,23 @@ public final class HeadRegistry {
         return Optional.ofNullable(latest.getTimestamp(0));
     }
 
-    /** Records a newly trained head as a candidate. */
-    public void register(HeadRecord head) {
-        tables.upsert(LakeTable.HEADS, HeadRecord.frame(spark, List.of(head)), Map.of());
+    /**
+     * Records a train run's heads as candidates and, if {@code promoted} names one of them, makes it the
+     * champion (the previous one retired): one commit, so a run killed midway leaves no head behind
+     * and its re-run trains again, as if it had never run.
+     */
+    public void register(List<HeadRecord> candidates, Optional<String> promoted) {
+        List<HeadRecord> changes = new ArrayList<>();
+        for (HeadRecord head : candidates) {
+            if (promoted.isPresent() && promoted.get().equals(head.headId())) {
+                champion(head.backboneId())
+                        .ifPresent(current -> changes.add(current.withStatus(RETIRED, current.promotedAt())));
+                changes.add(head.withStatus(CHAMPION, Timestamp.from(Instant.now())));
+            } else {
+                changes.add(head);
+            }
+        }
+        tables.upsert(LakeTable.HEADS, HeadRecord.frame(spark, changes), Map.of());
     }
 
     /** Makes {@code headId} the champion of its backbone; the previous champion is retired. One commit. */

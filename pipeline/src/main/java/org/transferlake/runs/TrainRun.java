@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
@@ -24,7 +25,8 @@ import org.transferlake.lake.Tables;
 /**
  * {@code transferlake train}: fits the configured heads on the labeled features of the configured
  * backbone, registers each as a candidate with its held-out metrics, and promotes the best one if
- * it beats the current champion, re-measured on the same held-out images, by the margin.
+ * it beats the current champion, re-measured on the same held-out images, by the margin. The heads
+ * and the promotion are one commit at the end, so a killed run leaves no trace in {@code heads}.
  */
 public final class TrainRun {
     /** One trained head as registered. */
@@ -102,6 +104,7 @@ public final class TrainRun {
 
         HeadRegistry registry = new HeadRegistry(spark, tables);
         List<TrainedHead> trained = new ArrayList<>();
+        List<HeadRecord> candidates = new ArrayList<>();
         for (String algorithm : config.heads().algorithms()) {
             trained.add(stages.run("train " + algorithm, () -> {
                 HeadTrainer.Trained head = HeadTrainer.train(algorithm, split, config.heads(), dimension);
@@ -113,7 +116,7 @@ public final class TrainRun {
                 } catch (java.io.IOException e) {
                     throw Errors.headSaveFailed(headId, modelUri, e);
                 }
-                registry.register(HeadRecord.candidate(headId, backboneId, head, trainRows, testRows, modelUri, runId));
+                candidates.add(HeadRecord.candidate(headId, backboneId, head, trainRows, testRows, modelUri, runId));
                 return new TrainedHead(headId, algorithm, head.metrics(), head.params(), modelUri);
             }));
         }
@@ -131,9 +134,9 @@ public final class TrainRun {
                     .orElse(OptionalDouble.empty());
             Promotion.Decision decision = Promotion.decide(
                     best.metrics().accuracy(), championAccuracy, config.heads().promotionMargin());
-            if (decision != Promotion.Decision.KEEP_CHAMPION) {
-                registry.promote(best.headId());
-            }
+            boolean promote = decision != Promotion.Decision.KEEP_CHAMPION;
+            // Registered only now, with the decision, in one commit (a model file of a killed run is an orphan).
+            registry.register(candidates, promote ? Optional.of(best.headId()) : Optional.empty());
             String championId =
                     registry.champion(backboneId).map(HeadRecord::headId).orElseThrow();
             return new Result(
