@@ -298,6 +298,13 @@ public final class ConfigLoader {
                         bundledSize + " for " + uri + ", the size its graph takes",
                         size);
             }
+            if (layers.isEmpty() && bundled.defaultCutIsFeatureMap() && spec.pooling() == Pooling.NONE) {
+                // Flattened, the map would be a six-figure vector per image.
+                throw s.invalid(
+                        ConfigKeys.BACKBONE_POOLING,
+                        "avg or max for " + uri + ", whose default cut " + bundled.defaultCut() + " is a feature map",
+                        "none");
+            }
         }
         return spec;
     }
@@ -331,6 +338,9 @@ public final class ConfigLoader {
 
     private static URI root(Settings s, boolean embedded) {
         String raw = s.get(ConfigKeys.LAKE_ROOT);
+        if (raw.matches(".*['\\\\`].*")) {
+            throw s.invalid(ConfigKeys.LAKE_ROOT, "a URI without quotes or backslashes", raw);
+        }
         String normalized = raw.endsWith("/") ? raw : raw + "/";
         URI root;
         try {

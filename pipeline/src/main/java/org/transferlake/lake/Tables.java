@@ -71,11 +71,18 @@ public final class Tables {
 
     private void register(LakeTable table) {
         if (!databaseCreated) {
+            // The root is the one value in SQL text here; config validation refuses quotes and backslashes in it.
             spark.sql("CREATE DATABASE IF NOT EXISTS " + LakeTable.DATABASE + " LOCATION '" + root + "'");
             databaseCreated = true;
         }
-        spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName() + " USING delta LOCATION '"
-                + table.location(root) + "'");
+        if (!spark.catalog().tableExists(table.qualifiedName())) {
+            // Through the catalog, not SQL text: the location is data.
+            spark.catalog()
+                    .createTable(
+                            table.qualifiedName(),
+                            "delta",
+                            Map.of("path", table.location(root).toString()));
+        }
     }
 
     /** The current table (empty when it does not exist yet). */

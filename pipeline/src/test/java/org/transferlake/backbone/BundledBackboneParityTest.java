@@ -19,7 +19,7 @@ import org.transferlake.config.BackboneSpec;
 import org.transferlake.config.ConfigLoader;
 import org.transferlake.image.RgbImage;
 
-/** Our import of the bundled MobileNetV2, run through DJL, against TF.js on the same images (at flatten_1). */
+/** Our imports of the bundled backbones, run through DJL, against TF.js on the same images. */
 @Tag("unit")
 class BundledBackboneParityTest {
     private static final String PARITY = "/org/transferlake/backbone/parity/";
@@ -39,15 +39,41 @@ class BundledBackboneParityTest {
 
     @Test
     void embeddingsMatchTensorFlowJsWithin1e4() throws IOException {
-        List<String> lines = readLines(PARITY + "reference-flatten_1.csv");
+        // The default cut: four pooled block activations (192 + 384 + 576 + 960), then flatten_1 as TF.js gives it.
+        assertThat(backbone.dimension()).isEqualTo(3392);
+        assertMatchesTensorFlowJs(backbone, SPEC, "reference-flatten_1.csv", 3392 - 1280);
+    }
+
+    @Test
+    void inceptionV3AtMixed5MatchesTensorFlowJsWithin1e4() throws IOException {
+        BackboneSpec inception = ConfigLoader.load(
+                        null,
+                        java.util.Map.of(
+                                "backbone.name", "inception_v3",
+                                "backbone.uri", "bundled:inception_v3",
+                                "backbone.input-size", "[299, 299]",
+                                "backbone.pooling", "avg"),
+                        java.util.Map.of())
+                .backbone();
+        ModelStore store = new ModelStore(Path.of("target/model-cache"), new Configuration());
+        try (Backbone mixed5 = Backbone.load(inception, store.localize(inception), Device.cpu())) {
+            assertThat(mixed5.dimension()).isEqualTo(768);
+            assertMatchesTensorFlowJs(mixed5, inception, "reference-mixed5.csv", 0);
+        }
+    }
+
+    /** Each reference image's embedding, from {@code offset} on, against the TF.js values in {@code csv}. */
+    private static void assertMatchesTensorFlowJs(Backbone backbone, BackboneSpec spec, String csv, int offset)
+            throws IOException {
+        List<String> lines = readLines(PARITY + csv);
         assertThat(lines).hasSize(3);
         float[] batch = new float[lines.size() * backbone.imageSize()];
         List<float[]> expected = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String[] fields = lines.get(i).split(",");
             RgbImage image = RgbImage.of(ImageIO.read(resource(PARITY + fields[0])));
-            assertThat(image.width()).isEqualTo(224);
-            SPEC.preprocessing().apply(image.rgb(), batch, i * backbone.imageSize());
+            assertThat(image.width()).isEqualTo(spec.inputWidth());
+            spec.preprocessing().apply(image.rgb(), batch, i * backbone.imageSize());
             float[] reference = new float[fields.length - 1];
             for (int d = 0; d < reference.length; d++) {
                 reference[d] = Float.parseFloat(fields[d + 1]);
@@ -60,12 +86,10 @@ class BundledBackboneParityTest {
             actual = embedder.embed(batch, lines.size());
         }
 
-        // The default cut: four pooled block activations (192 + 384 + 576 + 960), then flatten_1 as TF.js gives it.
-        assertThat(backbone.dimension()).isEqualTo(3392);
         for (int i = 0; i < actual.length; i++) {
-            assertThat(actual[i]).hasSize(3392);
-            float[] flatten = Arrays.copyOfRange(actual[i], 3392 - 1280, 3392);
-            assertThat(maxAbsDifference(flatten, expected.get(i)))
+            assertThat(actual[i]).hasSize(backbone.dimension());
+            float[] slice = Arrays.copyOfRange(actual[i], offset, offset + expected.get(i).length);
+            assertThat(maxAbsDifference(slice, expected.get(i)))
                     .as(lines.get(i).split(",")[0])
                     .isLessThanOrEqualTo(1e-4);
             assertThat(Arrays.stream(box(expected.get(i))).filter(v -> v > 0).count())

@@ -179,6 +179,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aLakeRootWithAQuoteIsRefusedBeforeItCouldReachSqlText() {
+        assertThatThrownBy(() -> load(Map.of("lake.root", "s3a://lake/it's/")))
+                .hasMessage("Cannot load config: lake.root must be a URI without quotes or backslashes, got"
+                        + " 's3a://lake/it's/'. Set it in your --config file or with --conf"
+                        + " lake.root=s3a://lake/transferlake/ (the default).");
+    }
+
+    @Test
     void aBundledBackboneMustExistAndTakeItsOwnInputSize() {
         assertThatThrownBy(() -> load(Map.of("backbone.uri", "bundled:resnet50")))
                 .hasMessage("Cannot load config: backbone.uri must be one of bundled:mobilenet_v2, bundled:inception_v3"
@@ -188,7 +196,15 @@ class ConfigLoaderTest {
                 .hasMessage("Cannot load config: backbone.input-size must be [299, 299] for bundled:inception_v3, the"
                         + " size its graph takes, got [224, 224]. Set it in your --config file or with --conf"
                         + " backbone.input-size=[224, 224] (the default).");
-        assertThat(load(Map.of("backbone.uri", "bundled:inception_v3", "backbone.input-size", "[299, 299]"))
+        assertThatThrownBy(
+                        () -> load(Map.of("backbone.uri", "bundled:inception_v3", "backbone.input-size", "[299, 299]")))
+                .hasMessage("Cannot load config: backbone.pooling must be avg or max for bundled:inception_v3, whose"
+                        + " default cut [mixed5] is a feature map, got 'none'. Set it in your --config file or with"
+                        + " --conf backbone.pooling=none (the default).");
+        assertThat(load(Map.of(
+                                "backbone.uri", "bundled:inception_v3",
+                                "backbone.input-size", "[299, 299]",
+                                "backbone.pooling", "avg"))
                         .backbone()
                         .inputHeight())
                 .isEqualTo(299);
