@@ -267,4 +267,23 @@ class TablesTest {
                         .schema())
                 .isEqualTo(LakeTable.QUARANTINE.schema());
     }
+
+    @Test
+    void aTableWrittenByAnOlderVersionGainsTheNewColumnsAndKeepsItsRows() {
+        // The runs table as it was before child_run_ids existed.
+        org.apache.spark.sql.types.StructType older = new org.apache.spark.sql.types.StructType(
+                java.util.Arrays.stream(LakeTable.RUNS.schema().fields())
+                        .filter(field -> !field.name().equals("child_run_ids"))
+                        .toArray(org.apache.spark.sql.types.StructField[]::new));
+        spark.createDataFrame(
+                        List.of(RowFactory.create(
+                                "extract-1", "extract", null, null, "succeeded", Map.of(), Map.of(), Map.of(), null)),
+                        older)
+                .write()
+                .format("delta")
+                .save(LakeTable.RUNS.location(root).toString());
+
+        assertThat(tables.read(LakeTable.RUNS).schema().fieldNames()).contains("child_run_ids");
+        assertThat(contents(LakeTable.RUNS, "run_id, status, child_run_ids")).isEqualTo("[[extract-1,succeeded,null]]");
+    }
 }
