@@ -106,7 +106,7 @@ public final class RunLock implements AutoCloseable {
     }
 
     /**
-     * Takes the lake lock for {@code runId}, or joins it if this JVM already holds it.
+     * Takes the lake lock for {@code runId}, or joins it if this thread already holds it.
      *
      * @param expiry how long a heartbeat may be missing before the lock counts as abandoned
      */
