@@ -64,13 +64,7 @@ public final class Lake implements AutoCloseable {
      */
     static void probe(org.apache.hadoop.conf.Configuration session, URI root, LakeConnection connection) {
         org.apache.hadoop.conf.Configuration probe = new org.apache.hadoop.conf.Configuration(session);
-        connection.probeConfiguration().forEach(setting -> {
-            if (setting.getKey().startsWith("fs.s3a.retry.")
-                    || setting.getKey().startsWith("fs.s3a.attempts.")
-                    || setting.getKey().startsWith("fs.s3a.connection.")) {
-                probe.set(setting.getKey(), setting.getValue());
-            }
-        });
+        LakeConnection.PROBE_SETTINGS.forEach(probe::set);
         try (FileSystem fs = FileSystem.newInstance(root, probe)) {
             fs.exists(new org.apache.hadoop.fs.Path(root));
         } catch (org.apache.hadoop.fs.s3a.UnknownStoreException e) {

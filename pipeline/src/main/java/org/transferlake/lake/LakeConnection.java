@@ -64,16 +64,13 @@ public record LakeConnection(
         return settings;
     }
 
-    /** The settings for a check that must answer in seconds: one retry, short timeouts. */
-    Configuration probeConfiguration() {
-        Configuration configuration = hadoopConfiguration();
-        configuration.set("fs.s3a.attempts.maximum", "1");
-        configuration.set("fs.s3a.retry.limit", "1");
-        configuration.set("fs.s3a.retry.interval", "500ms");
-        configuration.set("fs.s3a.connection.establish.timeout", "5000");
-        configuration.set("fs.s3a.connection.timeout", "10000");
-        return configuration;
-    }
+    /** Settings over the session's for a check that must answer in seconds: one retry, short timeouts. */
+    static final Map<String, String> PROBE_SETTINGS = Map.of(
+            "fs.s3a.attempts.maximum", "1",
+            "fs.s3a.retry.limit", "1",
+            "fs.s3a.retry.interval", "500ms",
+            "fs.s3a.connection.establish.timeout", "5000",
+            "fs.s3a.connection.timeout", "10000");
 
     /** Where the lake is, for messages: the endpoint URL, or AWS's default. */
     public String describeEndpoint() {
