@@ -2,18 +2,12 @@ package org.transferlake.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +35,7 @@ class DriverKilledTest {
 
     @BeforeAll
     static void freshLakeWithDemoImages() throws Exception {
-        deleteTree(DATA);
+        JobTests.deleteTree(DATA);
         Files.createDirectories(DATA);
         assertThat(cli("s3a://lake/source/", List.of("demo-data")).exitCode).isZero();
     }
@@ -57,7 +51,7 @@ class DriverKilledTest {
 
         List<String> killedAt = new ArrayList<>();
         for (String stage : KILL_AT) {
-            Child run = start("s3a://lake/killed/", List.of("nightly"));
+            ChildJvm run = start("s3a://lake/killed/", List.of("nightly"));
             if (run.waitFor(stage)) {
                 run.process.destroyForcibly().waitFor();
                 killedAt.add(stage);
@@ -68,7 +62,7 @@ class DriverKilledTest {
             Files.deleteIfExists(DATA.resolve("buckets/lake/killed/_transferlake/run.lock"));
         }
         assertThat(killedAt).as("every stage was reached and killed").isEqualTo(KILL_AT);
-        Child last = start("s3a://lake/killed/", List.of("nightly"));
+        ChildJvm last = start("s3a://lake/killed/", List.of("nightly"));
         assertThat(last.finish()).as(last.output()).isZero();
         killServersOf(DATA);
 
@@ -103,81 +97,18 @@ class DriverKilledTest {
                 .collectAsList();
     }
 
-    /** A child JVM running the CLI against the embedded lake in {@link #DATA}, its output read as it comes. */
-    private static final class Child {
-        final Process process;
-        final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final Thread reader;
-
-        Child(Process process) {
-            this.process = process;
-            this.reader = new Thread(() -> {
-                try (BufferedReader in =
-                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // The process was killed.
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Waits until a log line names {@code stage}; false if the run ended first. */
-        boolean waitFor(String stage) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (System.nanoTime() < deadline) {
-                synchronized (lines) {
-                    if (lines.stream().anyMatch(line -> line.endsWith(stage))) {
-                        return true;
-                    }
-                }
-                if (!process.isAlive()) {
-                    return false;
-                }
-                Thread.sleep(20);
-            }
-            return false;
-        }
-
-        int finish() throws InterruptedException {
-            process.waitFor(10, TimeUnit.MINUTES);
-            reader.join(10_000);
-            return process.exitValue();
-        }
-
-        String output() {
-            synchronized (lines) {
-                return String.join("\n", lines);
-            }
-        }
-    }
-
     private record Finished(int exitCode, String output) {}
 
     private static Finished cli(String root, List<String> args) throws Exception {
-        Child child = start(root, args);
+        ChildJvm child = start(root, args);
         int code = child.finish();
         killServersOf(DATA);
         return new Finished(code, child.output());
     }
 
-    private static Child start(String root, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
-        // The same --add-opens as this JVM (Spark on Java 17).
-        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(argument -> argument.startsWith("--add-opens"))
-                .forEach(command::add);
-        command.addAll(List.of(
-                "-Dtransferlake.s3proxy.jar=" + System.getProperty("transferlake.s3proxy.jar"),
-                "-Dspark.ui.enabled=false",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TransferlakeCli.class.getName()));
-        command.addAll(args);
+    /** A child JVM running the CLI against the embedded lake in {@link #DATA}. */
+    private static ChildJvm start(String root, List<String> args) throws IOException {
+        List<String> all = new ArrayList<>(args);
         for (String setting : List.of(
                 "lake.embedded.data-dir=" + DATA,
                 "lake.root=" + root,
@@ -188,12 +119,9 @@ class DriverKilledTest {
                 "heads.algorithms=[logistic_regression]",
                 "heads.logistic-regression.reg-params=[0.01]",
                 "nightly.retrain-min-new-labels=20")) {
-            command.addAll(List.of("--conf", setting));
+            all.addAll(List.of("--conf", setting));
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("TF_ENABLE_ONEDNN_OPTS", "1");
-        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-        return new Child(builder.start());
+        return ChildJvm.start(ChildJvm.transferlake("2g", Map.of("spark.ui.enabled", "false"), all));
     }
 
     /** The embedded S3 server is a grandchild JVM: a SIGKILL of its parent leaves it running. */
@@ -205,16 +133,5 @@ class DriverKilledTest {
                     p.destroyForcibly();
                     p.onExit().join();
                 });
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

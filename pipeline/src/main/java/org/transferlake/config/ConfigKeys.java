@@ -60,6 +60,7 @@ public final class ConfigKeys {
 
     public static final ConfigKey<Integer> RUNS_LOCK_EXPIRY_MINUTES =
             ConfigKey.intBetween("runs.lock-expiry-minutes", 1, 10_080);
+    public static final ConfigKey<String> RUNS_CHECKPOINT_DIR = ConfigKey.nonEmptyString("runs.checkpoint-dir");
 
     public static final ConfigKey<Integer> NIGHTLY_RETRAIN_MIN_NEW_LABELS =
             ConfigKey.intBetween("nightly.retrain-min-new-labels", 1, Integer.MAX_VALUE);
@@ -111,6 +112,7 @@ public final class ConfigKeys {
             HEADS_PROMOTION_MARGIN,
             SCORE_TOP_K,
             RUNS_LOCK_EXPIRY_MINUTES,
+            RUNS_CHECKPOINT_DIR,
             NIGHTLY_RETRAIN_MIN_NEW_LABELS,
             NIGHTLY_MAINTAIN,
             MAINTAIN_VACUUM_RETENTION_HOURS,

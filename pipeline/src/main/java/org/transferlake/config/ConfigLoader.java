@@ -174,6 +174,7 @@ public final class ConfigLoader {
                 heads(s),
                 new RunsConfig(
                         s.get(ConfigKeys.RUNS_LOCK_EXPIRY_MINUTES),
+                        checkpointDir(s),
                         s.get(ConfigKeys.NIGHTLY_RETRAIN_MIN_NEW_LABELS),
                         s.get(ConfigKeys.NIGHTLY_MAINTAIN),
                         s.get(ConfigKeys.MAINTAIN_VACUUM_RETENTION_HOURS)),
@@ -334,6 +335,27 @@ public final class ConfigLoader {
                 credentials,
                 Path.of(s.get(ConfigKeys.LAKE_EMBEDDED_DATA_DIR)),
                 s.get(ConfigKeys.LAKE_EMBEDDED_PORT));
+    }
+
+    private static String checkpointDir(Settings s) {
+        String raw = s.get(ConfigKeys.RUNS_CHECKPOINT_DIR).trim();
+        if (raw.equals(RunsConfig.AUTO_CHECKPOINTS) || raw.equals(RunsConfig.LOCAL_CHECKPOINTS)) {
+            return raw;
+        }
+        try {
+            URI uri = new URI(raw);
+            if (uri.getScheme() != null
+                    && uri.getPath() != null
+                    && uri.getPath().startsWith("/")) {
+                return raw;
+            }
+        } catch (URISyntaxException e) {
+            // Refused below, with the accepted forms.
+        }
+        throw s.invalid(
+                ConfigKeys.RUNS_CHECKPOINT_DIR,
+                "auto, local, or a directory URI such as s3a://bucket/checkpoints/",
+                raw);
     }
 
     private static URI root(Settings s, boolean embedded) {

@@ -853,13 +853,23 @@ public final class Errors {
                 e);
     }
 
-    /** The object store failed mid-run, after s3a's bounded retries. */
-    public static TransferlakeException lakeFailedDuringRun(String job, String runId, String endpoint, Throwable e) {
+    /** The object store failed mid-run, after s3a's bounded retries: {@code lakeCause} says how, within {@code e}. */
+    public static TransferlakeException lakeFailedDuringRun(
+            String job, String runId, String endpoint, Throwable lakeCause, Throwable e) {
         return TransferlakeException.cannot(
                 "finish " + job + " run " + runId,
-                "the lake at " + endpoint + " stopped answering (" + firstLine(e) + ")",
+                "the lake at " + endpoint + " stopped answering (" + firstLine(lakeCause) + ")",
                 "No table got a partial version. Run it again once the object store is back: it resumes where this"
                         + " run stopped.",
+                e);
+    }
+
+    /** A Spark job of the run failed for a reason other than the lake (the run is recorded as failed). */
+    public static TransferlakeException runFailed(String job, String runId, Throwable e) {
+        return TransferlakeException.cannot(
+                "finish " + job + " run " + runId,
+                firstLine(e),
+                "The runs table records it as failed; the driver log has the stack traces, executors' included.",
                 e);
     }
 

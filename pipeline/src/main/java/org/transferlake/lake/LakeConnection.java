@@ -74,7 +74,17 @@ public record LakeConnection(
 
     /** Where the lake is, for messages: the endpoint URL, or AWS's default. */
     public String describeEndpoint() {
-        return endpoint.orElse("the AWS S3 endpoint of " + lake.region());
+        return endpoint.orElse(awsEndpoint(lake));
+    }
+
+    /** Where the lake of a running session is, for messages: its s3a endpoint, or AWS's default. */
+    public static String describeEndpoint(Configuration session, LakeConfig lake) {
+        String configured = session.getTrimmed("fs.s3a.endpoint", "");
+        return configured.isEmpty() ? awsEndpoint(lake) : configured;
+    }
+
+    private static String awsEndpoint(LakeConfig lake) {
+        return "the AWS S3 endpoint of " + lake.region();
     }
 
     /** A Hadoop configuration for clients outside Spark (e.g. writing demo images). */

@@ -15,12 +15,24 @@ import org.apache.spark.sql.functions;
 public final class Tables {
     private final SparkSession spark;
     private final URI root;
+    private final Checkpoints checkpoints;
     private final java.util.Set<LakeTable> ensured = java.util.EnumSet.noneOf(LakeTable.class);
     private boolean databaseCreated;
 
+    /** Tables outside a run (one-off reads): what they keep is checkpointed locally. */
     public Tables(SparkSession spark, URI root) {
+        this(spark, root, Checkpoints.local(spark));
+    }
+
+    public Tables(SparkSession spark, URI root, Checkpoints checkpoints) {
         this.spark = spark;
         this.root = root;
+        this.checkpoints = checkpoints;
+    }
+
+    /** {@code rows} computed now and kept for the rest of the run (see {@link Checkpoints}). */
+    public Dataset<Row> keep(Dataset<Row> rows) {
+        return checkpoints.keep(rows);
     }
 
     /** Creates the table if missing (with its schema and partitioning) and registers its name. */
@@ -93,15 +105,13 @@ public final class Tables {
 
     /**
      * {@code columns} of the table's rows that pass {@code filter}, read now and kept on the
-     * executors: later writes in the same run do not change what this DataFrame returns, even if
+     * run (see {@link #keep}): later writes in the same run do not change what this DataFrame returns, even if
      * Spark recomputes a plan that uses it, and it costs no further Delta log reads. Meant for key
      * columns (one small row per image), not for embeddings.
      */
     public Dataset<Row> pinned(LakeTable table, Column filter, String... columns) {
-        return read(table)
-                .where(filter)
-                .select(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length))
-                .localCheckpoint(true);
+        return keep(
+                read(table).where(filter).select(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length)));
     }
 
     /** Appends {@code rows}; for rows whose keys the caller knows are not in the table (the lake lock keeps it so). */

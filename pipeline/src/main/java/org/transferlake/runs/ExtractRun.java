@@ -177,11 +177,10 @@ public final class ExtractRun {
             if (touchedPaths.isEmpty()) {
                 return 0L;
             }
-            Dataset<Row> touched = Incremental.sameContent(
-                            ImageListing.readHashed(spark, touchedPaths, extensions, candidates), known)
-                    // Keys and metadata only: the bytes must not stay on the executors.
-                    .select("path", "content_sha256", "size", "modification_time")
-                    .localCheckpoint(true);
+            Dataset<Row> touched = tables.keep(
+                    Incremental.sameContent(ImageListing.readHashed(spark, touchedPaths, extensions, candidates), known)
+                            // Keys and metadata only: the bytes must not stay on the executors.
+                            .select("path", "content_sha256", "size", "modification_time"));
             tables.updateMatched(
                     LakeTable.FEATURES,
                     FeatureRows.metadataRefresh(touched, backboneId),
@@ -217,19 +216,17 @@ public final class ExtractRun {
                         candidateCount - sameBytes,
                         progressOut,
                         done::value,
-                        () -> transformer.transform(toEmbed).drop("content").localCheckpoint(true)));
+                        () -> tables.keep(transformer.transform(toEmbed).drop("content"))));
         Dataset<Row> good = results.where(col("error").isNull());
-        Dataset<Row> bad = QuarantineRows.refused(results)
-                .unionByName(QuarantineRows.emptyFiles(candidates))
-                .localCheckpoint(true);
+        Dataset<Row> bad =
+                tables.keep(QuarantineRows.refused(results).unionByName(QuarantineRows.emptyFiles(candidates)));
         long goodCount = good.count();
         long badCount = bad.count();
         Dataset<Row> featureRows = FeatureRows.of(good, backboneId, runId);
         long changed = stages.run("write features and quarantine", () -> {
             // New paths are appended (the pinned keys and the lake lock say they are absent); only
             // changed images need a MERGE, which costs a join against the table.
-            Dataset<Row> changedRows =
-                    Incremental.knownPaths(featureRows, known).localCheckpoint(true);
+            Dataset<Row> changedRows = tables.keep(Incremental.knownPaths(featureRows, known));
             long changedCount = changedRows.count();
             if (goodCount > changedCount) {
                 Dataset<Row> newRows = Incremental.unknownPaths(featureRows, known);

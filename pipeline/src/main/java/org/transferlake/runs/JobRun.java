@@ -6,10 +6,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
+import org.transferlake.lake.Checkpoints;
 import org.transferlake.lake.Lake;
+import org.transferlake.lake.LakeConnection;
 import org.transferlake.lake.Tables;
 
 /** What every writing job shares: the lake lock, a {@code runs} row from start to end, named and timed steps. */
@@ -28,14 +31,16 @@ final class JobRun {
 
     static <T> T execute(SparkSession spark, PipelineConfig config, String job, int steps, Body<T> body) {
         URI root = config.lake().root();
-        Tables tables = new Tables(spark, root);
         String runId = RunLog.newRunId(job);
         try (RunLock lock = RunLock.acquire(
-                Lake.fileSystem(spark, root),
-                root,
-                job,
-                runId,
-                Duration.ofMinutes(config.runs().lockExpiryMinutes()))) {
+                        Lake.fileSystem(spark, root),
+                        root,
+                        job,
+                        runId,
+                        Duration.ofMinutes(config.runs().lockExpiryMinutes()));
+                Checkpoints checkpoints =
+                        Checkpoints.forRun(spark, root, config.runs().checkpointDir(), runId)) {
+            Tables tables = new Tables(spark, root, checkpoints);
             RunLog log = new RunLog(spark, tables);
             if (lock.owner().runId().equals(runId)) {
                 long abandoned = log.markAbandoned(runId);
@@ -51,13 +56,20 @@ final class JobRun {
                 T result = body.run(runId, tables, stages, counts, childRunIds);
                 run.succeed(counts, stages.timings(), childRunIds);
                 return result;
-            } catch (RuntimeException e) {
-                RuntimeException reported = lostTheLake(e)
-                        ? Errors.lakeFailedDuringRun(job, runId, config.lake().endpoint(), e)
-                        : e;
+            } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
+                RuntimeException reported = lakeCause(e)
+                        .<RuntimeException>map(cause -> Errors.lakeFailedDuringRun(
+                                job,
+                                runId,
+                                LakeConnection.describeEndpoint(
+                                        spark.sparkContext().hadoopConfiguration(), config.lake()),
+                                cause,
+                                e))
+                        .orElseGet(() ->
+                                e instanceof RuntimeException runtime ? runtime : Errors.runFailed(job, runId, e));
                 try {
                     run.fail(counts, stages.timings(), childRunIds, reported);
-                } catch (RuntimeException unrecorded) {
+                } catch (Exception unrecorded) { // Delta throws IOExceptions unchecked, too
                     // The lake that failed the run may not take its runs row either: the run's own error matters more.
                     reported.addSuppressed(unrecorded);
                 }
@@ -66,19 +78,23 @@ final class JobRun {
         }
     }
 
-    /** Whether {@code e} comes from the object store not answering (after s3a's retries), as far as its causes tell. */
-    static boolean lostTheLake(Throwable e) {
+    /**
+     * The outermost cause of {@code e} that says the object store did not answer (after s3a's retries),
+     * if any: a failed run reports the lake, not the Spark job that happened to touch it.
+     */
+    static Optional<Throwable> lakeCause(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.ConnectException
+            if (cause instanceof com.amazonaws.SdkClientException
+                    || cause instanceof org.apache.hadoop.fs.s3a.AWSClientIOException
+                    || cause instanceof java.net.ConnectException
                     || cause instanceof java.net.SocketTimeoutException
-                    || cause instanceof java.net.UnknownHostException
-                    || cause instanceof org.apache.hadoop.fs.s3a.AWSClientIOException) {
-                return true;
+                    || cause instanceof java.net.UnknownHostException) {
+                return Optional.of(cause);
             }
             if (cause.getCause() == cause) {
                 break;
             }
         }
-        return false;
+        return Optional.empty();
     }
 }

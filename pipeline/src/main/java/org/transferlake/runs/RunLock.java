@@ -246,7 +246,12 @@ public final class RunLock implements AutoCloseable {
         } catch (FileNotFoundException gone) {
             LOG.warn("The lake lock {} of run {} was already removed", path, owner.runId());
         } catch (IOException e) {
-            LOG.warn("Could not release the lake lock {}: {}; delete it by hand", path, e.getMessage());
+            LOG.warn(
+                    "Could not release the lake lock {}: {}. The next run takes it over {} after this run's last"
+                            + " heartbeat (runs.lock-expiry-minutes), or delete it by hand",
+                    path,
+                    e.getMessage(),
+                    expiry.toMinutes() + " min");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.warn("Interrupted while releasing the lake lock {}; delete it by hand", path);

@@ -53,12 +53,8 @@ public final class ScoreRun {
             PipelineModel model = PipelineModel.load(head.modelUri());
             Dataset<Row> predictions = stages.run(
                     "predict",
-                    () -> Predictions.rows(
-                                    Predictions.predict(
-                                            model, toScore, config.heads().topK()),
-                                    head.headId(),
-                                    runId)
-                            .localCheckpoint(true));
+                    () -> tables.keep(Predictions.rows(
+                            Predictions.predict(model, toScore, config.heads().topK()), head.headId(), runId)));
             long count = predictions.count();
             stages.run("merge into predictions", () -> tables.upsert(LakeTable.PREDICTIONS, predictions, Map.of()));
             counts.put("scored", count);

@@ -1,0 +1,42 @@
+package org.transferlake.jobs;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.transferlake.config.ConfigLoader;
+import org.transferlake.config.Credentials;
+
+/** What the jobs module's tests share. */
+final class JobTests {
+    private JobTests() {}
+
+    /** Deletes {@code dir} and everything under it, if it exists (symbolic links, not their targets). */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** A TCP port free at the time of asking. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The environment variables that give the CLI the lake's keys, as on a cluster. */
+    static Map<String, String> keysInEnvironment(Credentials keys) {
+        return Map.of(
+                ConfigLoader.SECRET_ENVIRONMENT.get("lake.access-key"), keys.accessKey(),
+                ConfigLoader.SECRET_ENVIRONMENT.get("lake.secret-key"), keys.secretKey());
+    }
+}

@@ -1,0 +1,92 @@
+package org.transferlake.lake;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.transferlake.config.RunsConfig;
+
+/**
+ * Where a run keeps the intermediate results it must compute exactly once (embeddings before the
+ * MERGEs that write them, keys read before the writes that change them).
+ *
+ * <p>Local checkpoints live in the executors' block stores: fast, but lost with an executor, and a
+ * lost block fails the run. So on a cluster a run checkpoints into a directory of its own under
+ * {@code runs.checkpoint-dir} (by default in the lake), and deletes it when it ends.
+ */
+public final class Checkpoints implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+
+    private final SparkSession spark;
+    private final Optional<URI> directory;
+
+    private Checkpoints(SparkSession spark, Optional<URI> directory) {
+        this.spark = spark;
+        this.directory = directory;
+    }
+
+    /** Executors' block stores: for sessions that are not a run's (one-off reads, tests). */
+    public static Checkpoints local(SparkSession spark) {
+        return new Checkpoints(spark, Optional.empty());
+    }
+
+    /**
+     * The checkpoints of run {@code runId}, as {@code configured} says: {@value RunsConfig#LOCAL_CHECKPOINTS},
+     * a directory URI, or {@value RunsConfig#AUTO_CHECKPOINTS} (local in Spark's {@code local[…]} mode,
+     * where executors die only with the driver; {@code <lake.root>_checkpoints/} anywhere else).
+     */
+    public static Checkpoints forRun(SparkSession spark, URI lakeRoot, String configured, String runId) {
+        String master = spark.sparkContext().master();
+        boolean local = configured.equals(RunsConfig.LOCAL_CHECKPOINTS)
+                || (configured.equals(RunsConfig.AUTO_CHECKPOINTS) && master.matches("local(\\[.*])?"));
+        if (local) {
+            return local(spark);
+        }
+        URI parent = configured.equals(RunsConfig.AUTO_CHECKPOINTS)
+                ? lakeRoot.resolve("_checkpoints/")
+                : URI.create(configured.endsWith("/") ? configured : configured + "/");
+        return new Checkpoints(spark, Optional.of(parent.resolve(runId + "/")));
+    }
+
+    /** The run's checkpoint directory; empty for local checkpoints. */
+    public Optional<URI> directory() {
+        return directory;
+    }
+
+    /** {@code rows}, computed now and kept for the rest of the run: later reads never recompute them. */
+    public Dataset<Row> keep(Dataset<Row> rows) {
+        if (directory.isEmpty()) {
+            return rows.localCheckpoint(true);
+        }
+        SparkContext context = spark.sparkContext();
+        String mine = directory.get().toString();
+        // The checkpoint directory is the context's: a nested run (a nightly's steps) may have moved it.
+        if (context.getCheckpointDir().isEmpty()
+                || !context.getCheckpointDir().get().startsWith(mine)) {
+            context.setCheckpointDir(mine);
+        }
+        return rows.checkpoint(true);
+    }
+
+    /** Deletes the run's checkpoint directory; a failure to is logged, not thrown (the run's outcome stands). */
+    @Override
+    public void close() {
+        if (directory.isEmpty()) {
+            return;
+        }
+        Path path = new Path(directory.get());
+        try {
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            fs.delete(path, true);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not delete checkpoints {}: {}. Delete it by hand.", path, e.getMessage());
+        }
+    }
+}
