@@ -1,7 +1,6 @@
 package org.transferlake.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.scheduler.SparkListener;
@@ -28,10 +26,11 @@ import org.transferlake.runs.ExtractRun;
 import org.transferlake.testing.DemoImages;
 
 /**
- * One executor JVM killed with SIGKILL right after it embedded its first images (so its block store
- * held some of the run's results): Spark retries on the executor the worker starts in its place, and
- * the run completes with every image embedded exactly once, because on a cluster the run
- * checkpoints into the lake. With {@code runs.checkpoint-dir = local} the same kill fails the run.
+ * Executor JVMs killed with SIGKILL during an extract: one right after it embedded its first images,
+ * the other as the write step starts, when its block store holds embedded partitions. Spark retries
+ * on the executors the worker starts in their place, and the run completes with every image embedded
+ * exactly once, because on a cluster the run checkpoints into the lake: local checkpoints would lose
+ * the second executor's partitions ("Checkpoint block … not found") and fail the run.
  */
 @Tag("cluster")
 class ExecutorKilledTest {
@@ -68,10 +67,11 @@ class ExecutorKilledTest {
 
                 ExtractRun.Result result = ExtractRun.run(lake.spark(), lake.config(), null);
 
-                assertThat(killer.killed())
-                        .as("an executor was killed mid-embedding")
-                        .isNotNull();
-                assertThat(killer.removedExecutors()).contains(killer.killed());
+                assertThat(killer.killedAt())
+                        .as("one executor killed mid-embedding, the other as the write starts")
+                        .containsOnlyKeys("embed", "write features and quarantine");
+                assertThat(killer.removedExecutors())
+                        .containsAll(killer.killedAt().values());
                 assertThat(result.embedded()).isEqualTo(IMAGES);
                 List<Row> features = lake.spark()
                         .read()
@@ -94,30 +94,19 @@ class ExecutorKilledTest {
         });
     }
 
-    @Test
-    void withLocalCheckpointsTheSameKillFailsTheRun() throws Exception {
-        String root = "s3a://lake/tests/executor-killed-local-" + System.nanoTime() + "/";
-        withClusterConf(() -> {
-            try (Lake lake = Lake.open(config(root, "local"))) {
-                DemoImages.write(lake.fileSystem(), lake.root(), 2, 2, 5);
-                Killer killer = Killer.install(lake);
-
-                assertThatThrownBy(() -> ExtractRun.run(lake.spark(), lake.config(), null))
-                        .hasStackTraceContaining("Checkpoint block");
-                assertThat(killer.killed()).isNotNull();
-            }
-        });
-    }
-
-    /** Kills the first executor that finishes an embedding task, once. */
+    /**
+     * Kills, with SIGKILL, one of the run's first executors when the first embedding task succeeds, and
+     * another when the write step starts.
+     */
     private static final class Killer extends SparkListener {
+        private static final String WRITE = "write features and quarantine";
         private final Map<String, String> pids;
         private final Set<Integer> embedStages = ConcurrentHashMap.newKeySet();
         private final Set<String> removed = ConcurrentHashMap.newKeySet();
-        private final AtomicReference<String> killed = new AtomicReference<>();
+        private final Map<String, String> killedAt = new ConcurrentHashMap<>();
 
         private Killer(Map<String, String> pids) {
-            this.pids = pids;
+            this.pids = new ConcurrentHashMap<>(pids);
         }
 
         static Killer install(Lake lake) {
@@ -134,17 +123,25 @@ class ExecutorKilledTest {
             if (description.startsWith("extract") && description.endsWith(" embed")) {
                 job.stageIds().foreach(id -> embedStages.add((Integer) id));
             }
+            if (description.startsWith("extract") && description.endsWith(" " + WRITE)) {
+                pids.keySet().stream().findFirst().ifPresent(executor -> kill(WRITE, executor));
+            }
         }
 
         @Override
         public void onTaskEnd(SparkListenerTaskEnd task) {
             String executor = task.taskInfo().executorId();
-            if (embedStages.contains(task.stageId())
-                    && task.taskInfo().successful()
-                    && pids.containsKey(executor)
-                    && killed.compareAndSet(null, executor)) {
-                ProcessHandle.of(Long.parseLong(pids.get(executor))).ifPresent(ProcessHandle::destroyForcibly);
+            if (embedStages.contains(task.stageId()) && task.taskInfo().successful() && pids.containsKey(executor)) {
+                kill("embed", executor);
             }
+        }
+
+        private synchronized void kill(String stage, String executor) {
+            if (killedAt.containsKey(stage) || !pids.containsKey(executor)) {
+                return;
+            }
+            ProcessHandle.of(Long.parseLong(pids.remove(executor))).ifPresent(ProcessHandle::destroyForcibly);
+            killedAt.put(stage, executor);
         }
 
         @Override
@@ -152,8 +149,9 @@ class ExecutorKilledTest {
             removed.add(executor.executorId());
         }
 
-        String killed() {
-            return killed.get();
+        /** Executor killed, by the stage it was killed in. */
+        Map<String, String> killedAt() {
+            return Map.copyOf(killedAt);
         }
 
         Set<String> removedExecutors() {
