@@ -3,16 +3,23 @@ package org.transferlake.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.transferlake.config.ConfigLoader;
+import org.transferlake.config.Credentials;
 import org.transferlake.lake.EmbeddedS3Server;
 import org.transferlake.lake.Lake;
 
@@ -21,7 +28,11 @@ import org.transferlake.lake.Lake;
  * Spark home whose {@code jars/} holds only Spark, Hadoop, Delta and hadoop-aws (the spark-dist
  * module), and {@code SparkSubmit --master spark://…} of the shaded jar, which must bring
  * everything else (a class or service file missing from it fails here). The lake is an S3 server
- * outside the job, as on a cluster.
+ * outside the job, its keys given as a cluster gives them (environment variables).
+ *
+ * <p>The keys must then appear nowhere a person or a tool reads: not in {@code config show}, the
+ * output of the runs or of a failed one (logs and exception messages), the Spark UI's environment
+ * page while the nightly is live, the {@code runs} table, or any file in the lake.
  */
 @Tag("cluster")
 class StandaloneClusterTest {
@@ -29,7 +40,7 @@ class StandaloneClusterTest {
     private static final String ROOT = "s3a://lake/standalone/";
 
     @Test
-    void nightlySubmittedToAStandaloneClusterFillsTheTables() throws Exception {
+    void nightlySubmittedToAStandaloneClusterFillsTheTablesAndShowsNoKey() throws Exception {
         JobTests.deleteTree(WORK);
         Path sparkHome = sparkHome();
         Path jobJar = Path.of(System.getProperty("transferlake.job.jar"));
@@ -64,10 +75,30 @@ class StandaloneClusterTest {
                     .as(daemons.get(1).output())
                     .isTrue();
 
-            ChildJvm demo = submit(sparkHome, jobJar, master, server, "demo-data");
+            Map<String, String> seen = new LinkedHashMap<>();
+            // These two on the local launcher: what they print does not depend on the master, and it is quicker.
+            ChildJvm configShow = ChildJvm.start(local(server, "config", "show"));
+            assertThat(configShow.finish()).as(configShow.output()).isZero();
+            seen.put("config show", configShow.output());
+            ChildJvm noChampion = ChildJvm.start(local(server, "score"));
+            assertThat(noChampion.finish())
+                    .as("score before any head: " + noChampion.output())
+                    .isEqualTo(1);
+            seen.put("a failed score", noChampion.output());
+            ChildJvm demo = ChildJvm.start(submit(sparkHome, jobJar, master, server, Map.of(), "demo-data"));
             assertThat(demo.finish()).as(demo.output()).isZero();
-            ChildJvm nightly = submit(sparkHome, jobJar, master, server, "nightly");
+            seen.put("demo-data", demo.output());
+            int uiPort = JobTests.freePort();
+            ChildJvm nightly = ChildJvm.start(submit(
+                    sparkHome,
+                    jobJar,
+                    master,
+                    server,
+                    Map.of("spark.ui.enabled", "true", "spark.ui.port", String.valueOf(uiPort)),
+                    "nightly"));
+            seen.put("Spark UI environment", environmentPage(nightly, uiPort));
             assertThat(nightly.finish()).as(nightly.output()).isZero();
+            seen.put("nightly", nightly.output());
 
             assertThat(nightly.output())
                     .as("the driver ran against the standalone master")
@@ -76,6 +107,7 @@ class StandaloneClusterTest {
             assertThat(workerLines.stream().filter(line -> line.contains("Asked to launch executor")))
                     .as("executors of both submissions ran in the worker's JVMs")
                     .hasSizeGreaterThanOrEqualTo(2);
+            System.out.println(nightly.output());
             System.out.printf(
                     "spark-submit of nightly printed %d lines (demo-data: %d)%n",
                     nightly.lines().size(), demo.lines().size());
@@ -104,7 +136,21 @@ class StandaloneClusterTest {
                         .head();
                 assertThat(run.getString(0)).isEqualTo("succeeded");
                 assertThat(run.getList(1)).hasSize(3);
+                seen.put(
+                        "runs table",
+                        spark.read().format("delta").load(ROOT + "runs").collectAsList().stream()
+                                .map(Row::toString)
+                                .collect(java.util.stream.Collectors.joining("\n")));
             }
+            seen.put("files in the lake", lakeFiles());
+
+            Credentials keys = server.credentials();
+            assertThat(seen.get("config show")).contains("lake.secret-key = " + Credentials.mask(keys.secretKey()));
+            assertThat(seen.get("a failed score")).contains("Cannot score");
+            assertThat(seen.get("Spark UI environment")).contains("spark.hadoop.fs.s3a.secret.key");
+            assertThat(seen.get("runs table")).contains("nightly-", "score-");
+            seen.forEach((where, text) ->
+                    assertThat(text).as(where).doesNotContain(keys.secretKey()).doesNotContain(keys.accessKey()));
         } finally {
             for (ChildJvm daemon : daemons) {
                 daemon.process.destroy();
@@ -113,13 +159,68 @@ class StandaloneClusterTest {
         }
     }
 
+    /** Every file under the lake's buckets, concatenated (the server's own key files live outside them). */
+    private static String lakeFiles() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.walk(WORK.resolve("lake/buckets"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                all.append(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        assertThat(all).as("the lake has files to scan").isNotEmpty();
+        return all.toString();
+    }
+
+    /** The Spark UI's environment page (its REST form), fetched while the run is live. */
+    private static String environmentPage(ChildJvm run, int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI applications = URI.create("http://127.0.0.1:" + port + "/api/v1/applications");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        while (run.process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                String apps = http.send(
+                                HttpRequest.newBuilder(applications).build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
+                java.util.regex.Matcher id =
+                        java.util.regex.Pattern.compile("\"id\" : \"([^\"]+)\"").matcher(apps);
+                if (id.find()) {
+                    return http.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(applications + "/" + id.group(1) + "/environment"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
+                }
+            } catch (java.net.ConnectException notYet) {
+                // The UI is not up yet.
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The Spark UI never answered on port " + port + ":\n" + run.output());
+    }
+
     private static long count(SparkSession spark, String table) {
         return spark.read().format("delta").load(ROOT + table).count();
     }
 
-    /** {@code SparkSubmit} of the job jar with one CLI command, in client mode, on a small demo sample. */
-    private static ChildJvm submit(Path sparkHome, Path jobJar, String master, EmbeddedS3Server server, String command)
-            throws IOException {
+    /**
+     * {@code SparkSubmit} of the job jar with one CLI command, in client mode, on a small demo sample,
+     * with {@code sparkConf} over the submission's own (the UI is off unless it says otherwise).
+     */
+    private static ProcessBuilder submit(
+            Path sparkHome,
+            Path jobJar,
+            String master,
+            EmbeddedS3Server server,
+            Map<String, String> sparkConf,
+            String... command) {
+        Map<String, String> conf = new LinkedHashMap<>(Map.of(
+                "spark.executor.memory", "1g",
+                "spark.executor.cores", "1",
+                "spark.cores.max", "2",
+                "spark.ui.enabled", "false",
+                "spark.executorEnv.TF_CPP_MIN_LOG_LEVEL", "2"));
+        conf.putAll(sparkConf);
         List<String> args = new ArrayList<>(List.of(
                 "org.apache.spark.deploy.SparkSubmit",
                 "--master",
@@ -127,19 +228,28 @@ class StandaloneClusterTest {
                 "--deploy-mode",
                 "client",
                 "--class",
-                TransferlakeCli.class.getName(),
-                "--conf",
-                "spark.executor.memory=1g",
-                "--conf",
-                "spark.executor.cores=1",
-                "--conf",
-                "spark.cores.max=2",
-                "--conf",
-                "spark.ui.enabled=false",
-                "--conf",
-                "spark.executorEnv.TF_CPP_MIN_LOG_LEVEL=2",
-                jobJar.toString(),
-                command));
+                TransferlakeCli.class.getName()));
+        conf.forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
+        args.add(jobJar.toString());
+        args.addAll(List.of(command));
+        args.addAll(settings(server));
+        ProcessBuilder builder = sparkProcess(sparkHome, "2g", args);
+        builder.environment().putAll(JobTests.keysInEnvironment(server.credentials()));
+        return builder;
+    }
+
+    /** {@code transferlake <command>} on the local launcher (local mode), with the same settings and keys. */
+    private static ProcessBuilder local(EmbeddedS3Server server, String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(settings(server));
+        ProcessBuilder builder = ChildJvm.transferlake("2g", Map.of("spark.ui.enabled", "false"), args);
+        builder.environment().putAll(JobTests.keysInEnvironment(server.credentials()));
+        return builder;
+    }
+
+    /** The CLI's {@code --conf} settings: the external lake, a small demo sample, one quick head. */
+    private static List<String> settings(EmbeddedS3Server server) {
+        List<String> args = new ArrayList<>();
         for (String setting : List.of(
                 "lake.endpoint=" + server.endpoint(),
                 "lake.root=" + ROOT,
@@ -151,9 +261,7 @@ class StandaloneClusterTest {
                 "nightly.retrain-min-new-labels=20")) {
             args.addAll(List.of("--conf", setting));
         }
-        ProcessBuilder builder = sparkProcess(sparkHome, "2g", args);
-        builder.environment().putAll(JobTests.keysInEnvironment(server.credentials()));
-        return ChildJvm.start(builder);
+        return args;
     }
 
     private static ChildJvm daemon(Path sparkHome, String mainClass, List<String> args) throws IOException {
