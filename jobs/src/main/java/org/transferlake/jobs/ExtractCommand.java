@@ -5,6 +5,7 @@ import org.transferlake.lake.Lake;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -17,10 +18,25 @@ final class ExtractCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(
+            names = "--plan",
+            description = "List and select only: print what would be read and embedded, and change nothing.")
+    boolean plan;
+
+    @Option(
+            names = "--plan-sample",
+            defaultValue = "20",
+            description = "Paths --plan prints (default: ${DEFAULT-VALUE}).")
+    int planSample;
+
     @Override
     public Integer call() {
         try (Lake lake = Lake.open(common.loadConfig())) {
-            Summaries.extract(lake, spec.commandLine().getOut());
+            if (plan) {
+                Summaries.plan(lake, planSample, spec.commandLine().getOut());
+            } else {
+                Summaries.extract(lake, spec.commandLine().getOut());
+            }
             return 0;
         }
     }

@@ -40,6 +40,20 @@ final class Summaries {
         return result;
     }
 
+    static void plan(Lake lake, int sample, PrintWriter out) {
+        long start = System.nanoTime();
+        ExtractRun.Plan plan = ExtractRun.plan(lake.spark(), lake.config(), sample);
+        out.printf(
+                "Plan with %s: %d images listed; %d new would be embedded, %d touched would be hashed (and embedded"
+                        + " if their bytes changed); nothing written (%.1f s)%n",
+                plan.backboneId(), plan.listed(), plan.newPaths(), plan.touched(), (System.nanoTime() - start) / 1e9);
+        plan.sample().forEach(path -> out.println("  " + path));
+        long more = plan.newPaths() + plan.touched() - plan.sample().size();
+        if (more > 0) {
+            out.printf("  … and %d more%n", more);
+        }
+    }
+
     private static void printExtract(Lake lake, ExtractRun.Result result, PrintWriter out) {
         out.printf("Extract %s with %s%n", result.runId(), result.backboneId());
         out.printf(

@@ -15,9 +15,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,6 +34,7 @@ import org.transferlake.runs.ExtractRun;
 import org.transferlake.runs.Progress;
 import org.transferlake.runs.RunLog;
 import org.transferlake.source.DemoData;
+import org.transferlake.source.ImageBytes;
 import org.transferlake.source.ImageListing;
 
 /**
@@ -324,11 +323,8 @@ public final class ExtractBenchmark {
             LongAccumulator loadNanos) {
         List<Integer> dims = new ArrayList<>();
         long loadStart = System.nanoTime();
-        try (Backbone backbone = Backbone.open(
-                        spec,
-                        Path.of(cacheDir),
-                        SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()),
-                        Device.cpu());
+        try (Backbone backbone =
+                        Backbone.open(spec, Path.of(cacheDir), ImageBytes.executorConfiguration(), Device.cpu());
                 Backbone.Embedder embedder = backbone.newEmbedder(1)) {
             loads.add(1);
             loadNanos.add(System.nanoTime() - loadStart);

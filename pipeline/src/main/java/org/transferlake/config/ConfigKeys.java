@@ -36,6 +36,8 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> EMBED_BATCH_SIZE = ConfigKey.intBetween("embed.batch-size", 1, 1024);
     public static final ConfigKey<DeviceMode> EMBED_DEVICE = ConfigKey.oneOf("embed.device", DeviceMode.class);
     public static final ConfigKey<Long> EMBED_MAX_PIXELS = ConfigKey.longBetween("embed.max-pixels", 1, Long.MAX_VALUE);
+    public static final ConfigKey<Integer> EMBED_IMAGES_PER_TASK =
+            ConfigKey.intBetween("embed.images-per-task", 1, 1_000_000);
 
     public static final ConfigKey<List<String>> EXTRACT_ROOTS = ConfigKey.stringList("extract.roots");
     public static final ConfigKey<List<String>> EXTRACT_EXTENSIONS = ConfigKey.stringList("extract.extensions");
@@ -99,6 +101,7 @@ public final class ConfigKeys {
             EMBED_BATCH_SIZE,
             EMBED_DEVICE,
             EMBED_MAX_PIXELS,
+            EMBED_IMAGES_PER_TASK,
             EXTRACT_ROOTS,
             EXTRACT_EXTENSIONS,
             EXTRACT_LABELS,

@@ -163,7 +163,10 @@ public final class ConfigLoader {
                 s.get(ConfigKeys.DEMO_SEED));
         Path modelCacheDir = modelCacheDir(s.get(ConfigKeys.BACKBONE_CACHE_DIR));
         EmbedConfig embed = new EmbedConfig(
-                s.get(ConfigKeys.EMBED_BATCH_SIZE), s.get(ConfigKeys.EMBED_DEVICE), s.get(ConfigKeys.EMBED_MAX_PIXELS));
+                s.get(ConfigKeys.EMBED_BATCH_SIZE),
+                s.get(ConfigKeys.EMBED_DEVICE),
+                s.get(ConfigKeys.EMBED_MAX_PIXELS),
+                s.get(ConfigKeys.EMBED_IMAGES_PER_TASK));
         return new PipelineConfig(
                 lake,
                 spark,

@@ -133,6 +133,15 @@ public final class Errors {
         return invalidInput(LIST_IMAGES, "root " + root + " does not exist", checkImageRoots(), null);
     }
 
+    /** A listed image could not be read when its task came to embed it. */
+    public static TransferlakeException imageUnreadable(String path, IOException e) {
+        return TransferlakeException.cannot(
+                EMBED_IMAGES,
+                "reading " + path + " failed (" + firstLine(e) + ")",
+                "Check that it still exists and that the lake's keys may read it, then run extract again.",
+                e);
+    }
+
     /** Listing an image root failed. */
     public static TransferlakeException imageListingFailed(URI root, IOException e) {
         return TransferlakeException.cannot(

@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
@@ -19,6 +17,7 @@ import org.transferlake.config.DeviceMode;
 import org.transferlake.image.ImageDecoder;
 import org.transferlake.image.ImageRejectedException;
 import org.transferlake.image.RgbImage;
+import org.transferlake.source.ImageBytes;
 
 /** What one task runs: the shared backbone, and an iterator that embeds its rows batch by batch. */
 final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
@@ -59,11 +58,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         }
         Device chosen = DeviceChoice.forCurrentTask(device);
         Backbone backbone = ExecutorModels.acquire(
-                spec,
-                backboneId,
-                ConfigLoader.modelCacheDir(cacheDir),
-                () -> SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()),
-                chosen);
+                spec, backboneId, ConfigLoader.modelCacheDir(cacheDir), ImageBytes::executorConfiguration, chosen);
         Backbone.Embedder embedder = backbone.newEmbedder(batchSize);
         TaskContext task = TaskContext.get();
         if (task != null) {

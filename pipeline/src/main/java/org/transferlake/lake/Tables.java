@@ -103,9 +103,17 @@ public final class Tables {
         return spark.read().format("delta").load(table.location(root).toString());
     }
 
+    /** The current table as it is, if it exists: nothing is created or migrated (for read-only commands). */
+    public java.util.Optional<Dataset<Row>> readExisting(LakeTable table) {
+        return exists(table)
+                ? java.util.Optional.of(
+                        spark.read().format("delta").load(table.location(root).toString()))
+                : java.util.Optional.empty();
+    }
+
     /**
-     * {@code columns} of the table's rows that pass {@code filter}, read now and kept on the
-     * run (see {@link #keep}): later writes in the same run do not change what this DataFrame returns, even if
+     * {@code columns} of the table's rows that pass {@code filter}, read now and kept for the run (see
+     * {@link #keep}): later writes in the same run do not change what this DataFrame returns, even if
      * Spark recomputes a plan that uses it, and it costs no further Delta log reads. Meant for key
      * columns (one small row per image), not for embeddings.
      */

@@ -1,10 +1,12 @@
 package org.transferlake.runs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -21,6 +23,7 @@ import org.transferlake.lake.FeatureRows;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.lake.QuarantineRows;
 import org.transferlake.lake.Tables;
+import org.transferlake.source.ImageBytes;
 import org.transferlake.source.ImageListing;
 import org.transferlake.source.Incremental;
 import org.transferlake.source.Labels;
@@ -55,6 +58,59 @@ public final class ExtractRun {
     private static final String[] KNOWN_KEYS = {"path", "size", "modification_time", "content_sha256"};
 
     private ExtractRun() {}
+
+    /**
+     * What an extract would do now.
+     *
+     * @param newPaths listed images the tables have never seen: each would be read and embedded
+     * @param touched listed images whose size or modification time changed: each would be read and
+     *     hashed, and embedded again if its bytes changed
+     * @param sample up to the asked number of paths that would be read, sorted
+     */
+    public record Plan(String backboneId, long listed, long newPaths, long touched, List<String> sample) {}
+
+    /**
+     * Lists and selects as {@link #run} does, and touches nothing: no lock, no {@code runs} row, no
+     * table created, no bytes read.
+     */
+    public static Plan plan(SparkSession spark, PipelineConfig config, int sampleSize) {
+        String backboneId =
+                ExecutorModels.resolveOnDriver(spark.sparkContext(), config.backbone(), config.modelCacheDir());
+        Tables tables = new Tables(spark, config.lake().root());
+        Dataset<Row> listed = ImageListing.listMetadata(
+                        spark, config.extract().roots(), config.extract().extensions())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Dataset<Row> known = knownKeys(
+                            tables, LakeTable.FEATURES, col("backbone_id").equalTo(backboneId), listed)
+                    .unionByName(
+                            knownKeys(tables, LakeTable.QUARANTINE, col("stage").equalTo(STAGE), listed));
+            Dataset<Row> candidates = Incremental.newOrTouched(listed, known);
+            long touched = Incremental.knownPaths(candidates, known).count();
+            return new Plan(
+                    backboneId,
+                    listed.count(),
+                    candidates.count() - touched,
+                    touched,
+                    candidates
+                            .select("path")
+                            .orderBy("path")
+                            .limit(sampleSize)
+                            .as(Encoders.STRING())
+                            .collectAsList());
+        } finally {
+            listed.unpersist();
+        }
+    }
+
+    /** The known keys of {@code table}'s rows that pass {@code filter}; none when the table does not exist yet. */
+    private static Dataset<Row> knownKeys(Tables tables, LakeTable table, Column filter, Dataset<Row> listed) {
+        return tables.readExisting(table)
+                .map(rows -> rows.where(filter).selectExpr(KNOWN_KEYS))
+                .orElseGet(() -> listed.withColumn("content_sha256", lit(null).cast("string"))
+                        .selectExpr(KNOWN_KEYS)
+                        .limit(0));
+    }
 
     /**
      * Runs one extract against the lake at {@code config}'s root.
@@ -99,9 +155,10 @@ public final class ExtractRun {
             // Pinned: what this run compares against must not move when it writes.
             Dataset<Row> known = stages.run(
                     "read known images",
-                    () -> tables.pinned(LakeTable.FEATURES, col("backbone_id").equalTo(backboneId), KNOWN_KEYS)
-                            .unionByName(tables.pinned(
-                                    LakeTable.QUARANTINE, col("stage").equalTo(STAGE), KNOWN_KEYS)));
+                    () -> Incremental.broadcastIfSmall(
+                            tables.pinned(LakeTable.FEATURES, col("backbone_id").equalTo(backboneId), KNOWN_KEYS)
+                                    .unionByName(tables.pinned(
+                                            LakeTable.QUARANTINE, col("stage").equalTo(STAGE), KNOWN_KEYS))));
             candidates = Incremental.newOrTouched(listed, known).persist(StorageLevel.MEMORY_AND_DISK());
             long candidateCount = stages.run("select new or changed", candidates::count);
             counts.put("listed", listedCount);
@@ -118,7 +175,6 @@ public final class ExtractRun {
                             stages,
                             progressOut,
                             backboneId,
-                            listedCount,
                             known,
                             candidates,
                             candidateCount);
@@ -167,20 +223,22 @@ public final class ExtractRun {
             Stages stages,
             PrintStream progressOut,
             String backboneId,
-            long listedCount,
             Dataset<Row> known,
             Dataset<Row> candidates,
             long candidateCount) {
-        List<String> extensions = config.extract().extensions();
-        long sameBytes = stages.run("refresh touched files", () -> {
-            List<String> touchedPaths = paths(Incremental.knownPaths(candidates, known));
-            if (touchedPaths.isEmpty()) {
-                return 0L;
+        // Bytes are read in the tasks that use them, reading ahead while the backbone runs; only keys move between
+        // tasks.
+        int readAhead = 2 * config.embed().batchSize();
+        Dataset<Row> sameBytesTouched = stages.run("refresh touched files", () -> {
+            Dataset<Row> touchedFiles = Incremental.knownPaths(candidates, known);
+            if (touchedFiles.isEmpty()) {
+                return null;
             }
-            Dataset<Row> touched = tables.keep(
-                    Incremental.sameContent(ImageListing.readHashed(spark, touchedPaths, extensions, candidates), known)
-                            // Keys and metadata only: the bytes must not stay on the executors.
-                            .select("path", "content_sha256", "size", "modification_time"));
+            Dataset<Row> touched = tables.keep(Incremental.sameContent(
+                    // Keys and metadata only: the bytes must not stay on the executors.
+                    ImageBytes.readHashed(touchedFiles, readAhead)
+                            .select("path", "content_sha256", "size", "modification_time"),
+                    known));
             tables.updateMatched(
                     LakeTable.FEATURES,
                     FeatureRows.metadataRefresh(touched, backboneId),
@@ -193,15 +251,17 @@ public final class ExtractRun {
                     Map.of(),
                     "size",
                     "modification_time");
-            return touched.count();
+            return touched;
         });
-
-        // Every file is a candidate on a first run: read the roots rather than a list of every path.
-        List<String> readFrom = candidateCount == listedCount
-                ? config.extract().roots().stream().map(Object::toString).toList()
-                : paths(candidates);
-        Dataset<Row> toEmbed =
-                Incremental.newContent(ImageListing.readHashed(spark, readFrom, extensions, candidates), known);
+        long sameBytes = sameBytesTouched == null ? 0 : sameBytesTouched.count();
+        long toEmbedCount = candidateCount - sameBytes;
+        Dataset<Row> toEmbedFiles = (sameBytesTouched == null
+                        ? candidates
+                        : Incremental.unknownPaths(candidates, Incremental.broadcastIfSmall(sameBytesTouched)))
+                // Empty files are quarantined from the listing; there is nothing to read.
+                .where(col("size").gt(0))
+                .repartition(embedTasks(toEmbedCount, spark.sparkContext().defaultParallelism(), config));
+        Dataset<Row> toEmbed = ImageBytes.readHashed(toEmbedFiles, readAhead);
         LongAccumulator done = spark.sparkContext().longAccumulator("transferlake: images embedded");
         EmbeddingTransformer transformer = new EmbeddingTransformer()
                 .setBackbone(config.backbone(), backboneId)
@@ -213,7 +273,7 @@ public final class ExtractRun {
                 "embed",
                 () -> Progress.follow(
                         "embedding",
-                        candidateCount - sameBytes,
+                        toEmbedCount,
                         progressOut,
                         done::value,
                         () -> tables.keep(transformer.transform(toEmbed).drop("content"))));
@@ -244,7 +304,15 @@ public final class ExtractRun {
         return new Written(goodCount, badCount, sameBytes, changed);
     }
 
-    private static List<String> paths(Dataset<Row> rows) {
-        return rows.select("path").as(Encoders.STRING()).collectAsList();
+    /**
+     * Tasks for {@code images}: about {@code embed.images-per-task} each (the backbone is shared per
+     * executor, but every task still costs an embedder and scheduling), at least one per core, and a
+     * multiple of the cores so the last wave keeps them all busy.
+     */
+    static int embedTasks(long images, int cores, PipelineConfig config) {
+        long byImages =
+                (images + config.embed().imagesPerTask() - 1) / config.embed().imagesPerTask();
+        long waves = (Math.max(byImages, cores) + cores - 1) / cores;
+        return (int) Math.min(Integer.MAX_VALUE, waves * cores);
     }
 }

@@ -49,7 +49,7 @@ public final class ScoreRun {
                     tables.read(LakeTable.FEATURES).where(col("backbone_id").equalTo(head.backboneId()));
             Dataset<Row> scored = tables.pinned(
                     LakeTable.PREDICTIONS, col("head_id").equalTo(head.headId()), "path", "content_sha256");
-            Dataset<Row> toScore = Incremental.newContent(features, scored);
+            Dataset<Row> toScore = Incremental.newContent(features, Incremental.broadcastIfSmall(scored));
             PipelineModel model = PipelineModel.load(head.modelUri());
             Dataset<Row> predictions = stages.run(
                     "predict",

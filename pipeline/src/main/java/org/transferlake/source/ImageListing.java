@@ -5,20 +5,25 @@ import static org.apache.spark.sql.functions.sha2;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -40,38 +45,140 @@ public final class ImageListing {
             .add("size", DataTypes.LongType, false)
             .add("modification_time", DataTypes.TimestampType, false);
 
+    /** Entries the driver reads from one directory before it hands the directory to a task instead. */
+    private static final int DRIVER_ENTRIES_PER_DIRECTORY = 10_000;
+    /** Levels the driver descends at most to find enough directories to list in parallel. */
+    private static final int DRIVER_DEPTH = 3;
+
     /**
-     * {@code path, size, modification_time} of every image under {@code roots}, listed with the
-     * file system's recursive listing (on S3, flat pages of 1000 keys) and without reading bytes.
-     * Unlike Spark's file sources it keeps zero-byte files, so they can be quarantined rather than
-     * vanish; like them, it skips names starting with {@code _} or {@code .}.
+     * {@code path, size, modification_time} of every image under {@code roots}, without reading
+     * bytes. As Spark's parallel partition discovery does, the driver lists only the first levels,
+     * until it has a couple of directories per core, and tasks list each of those recursively (on S3,
+     * flat pages of 1000 keys): nothing of the size of the lake is held or sent by the driver. A
+     * directory with more than {@value #DRIVER_ENTRIES_PER_DIRECTORY} entries is handed to a task
+     * whole. Unlike Spark's file sources it keeps zero-byte files, so they can be quarantined rather
+     * than vanish; like them, it skips names starting with {@code _} or {@code .}.
      */
     public static Dataset<Row> listMetadata(SparkSession spark, List<URI> roots, List<String> extensions) {
-        List<Row> rows = new ArrayList<>();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        int wanted = 2 * spark.sparkContext().defaultParallelism();
+        List<Row> shallowFiles = new ArrayList<>();
+        List<String> toList = new ArrayList<>();
         for (URI root : roots) {
             Path base = new Path(root);
             try {
                 FileSystem fs = base.getFileSystem(hadoop);
-                RemoteIterator<LocatedFileStatus> files = fs.listFiles(base, true);
-                while (files.hasNext()) {
-                    LocatedFileStatus file = files.next();
-                    String name = file.getPath().getName();
-                    if (file.isFile()
-                            && !name.startsWith("_")
-                            && !name.startsWith(".")
-                            && hasExtension(name, extensions)) {
-                        rows.add(RowFactory.create(
-                                file.getPath().toString(), file.getLen(), new Timestamp(file.getModificationTime())));
-                    }
+                FileStatus rootStatus = fs.getFileStatus(base);
+                if (!rootStatus.isDirectory()) {
+                    imageRow(rootStatus, extensions).ifPresent(shallowFiles::add);
+                    continue;
                 }
+                List<Path> level = List.of(base);
+                for (int depth = 0; depth < DRIVER_DEPTH && !level.isEmpty() && level.size() < wanted; depth++) {
+                    List<Path> next = new ArrayList<>();
+                    for (Path directory : level) {
+                        listOneLevel(fs, directory, extensions, shallowFiles, next, toList);
+                    }
+                    level = next;
+                }
+                level.forEach(directory -> toList.add(directory.toString()));
             } catch (FileNotFoundException e) {
                 throw Errors.imageRootDoesNotExist(root);
             } catch (IOException e) {
                 throw Errors.imageListingFailed(root, e);
             }
         }
-        return spark.createDataFrame(rows, METADATA);
+        Dataset<Row> listedInTasks = spark.createDataset(toList, Encoders.STRING())
+                .repartition(Math.max(1, Math.min(toList.size(), wanted)))
+                .mapPartitions(new ListRecursively(extensions), Encoders.row(METADATA));
+        return spark.createDataFrame(shallowFiles, METADATA).unionByName(listedInTasks);
+    }
+
+    /**
+     * The images directly in {@code directory} go to {@code files} and its subdirectories to
+     * {@code subdirectories}; a directory too large for the driver goes to {@code toList} whole.
+     */
+    private static void listOneLevel(
+            FileSystem fs,
+            Path directory,
+            List<String> extensions,
+            List<Row> files,
+            List<Path> subdirectories,
+            List<String> toList)
+            throws IOException {
+        List<Row> foundFiles = new ArrayList<>();
+        List<Path> foundDirectories = new ArrayList<>();
+        RemoteIterator<FileStatus> entries = fs.listStatusIterator(directory);
+        for (int seen = 0; entries.hasNext(); seen++) {
+            if (seen == DRIVER_ENTRIES_PER_DIRECTORY) {
+                toList.add(directory.toString());
+                return;
+            }
+            FileStatus entry = entries.next();
+            if (entry.isDirectory()) {
+                foundDirectories.add(entry.getPath());
+            } else {
+                imageRow(entry, extensions).ifPresent(foundFiles::add);
+            }
+        }
+        files.addAll(foundFiles);
+        subdirectories.addAll(foundDirectories);
+    }
+
+    private static java.util.Optional<Row> imageRow(FileStatus file, List<String> extensions) {
+        String name = file.getPath().getName();
+        return file.isFile() && !name.startsWith("_") && !name.startsWith(".") && hasExtension(name, extensions)
+                ? java.util.Optional.of(RowFactory.create(
+                        file.getPath().toString(), file.getLen(), new Timestamp(file.getModificationTime())))
+                : java.util.Optional.empty();
+    }
+
+    /** A task's share of the listing: every image under each of its directories, streamed. */
+    private static final class ListRecursively implements MapPartitionsFunction<String, Row> {
+        private static final long serialVersionUID = 1L;
+        private final List<String> extensions;
+
+        ListRecursively(List<String> extensions) {
+            this.extensions = List.copyOf(extensions);
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<String> directories) {
+            Configuration hadoop = ImageBytes.executorConfiguration();
+            return new Iterator<>() {
+                private RemoteIterator<LocatedFileStatus> files;
+                private Row next;
+
+                @Override
+                public boolean hasNext() {
+                    try {
+                        while (next == null) {
+                            if (files != null && files.hasNext()) {
+                                next = imageRow(files.next(), extensions).orElse(null);
+                            } else if (directories.hasNext()) {
+                                Path directory = new Path(directories.next());
+                                files = directory.getFileSystem(hadoop).listFiles(directory, true);
+                            } else {
+                                return false;
+                            }
+                        }
+                        return true;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    Row row = next;
+                    next = null;
+                    return row;
+                }
+            };
+        }
     }
 
     private static boolean hasExtension(String name, List<String> extensions) {

@@ -20,7 +20,7 @@ class ConfigKeysTest {
         List<String> inFile =
                 DEFAULTS.entrySet().stream().map(Map.Entry::getKey).sorted().toList();
 
-        assertThat(declared).hasSize(43).doesNotHaveDuplicates().isEqualTo(inFile);
+        assertThat(declared).hasSize(45).doesNotHaveDuplicates().isEqualTo(inFile);
     }
 
     @Test

@@ -69,6 +69,29 @@ class ExtractRunTest {
     }
 
     @Test
+    @Order(0)
+    void aPlanBeforeTheFirstRunCountsEveryImageAsNewAndCreatesNothing() throws Exception {
+        ExtractRun.Plan plan = ExtractRun.plan(spark, config, 3);
+
+        assertThat(plan.listed()).isEqualTo(32);
+        assertThat(plan.newPaths()).isEqualTo(32);
+        assertThat(plan.touched()).isZero();
+        assertThat(plan.sample())
+                .hasSize(3)
+                .allSatisfy(path -> assertThat(path).startsWith(root + "images/fashion-mnist/"))
+                .isSorted();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(root.resolve("features"))))
+                .as("no table created")
+                .isFalse();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(root.resolve("runs"))))
+                .as("no runs row")
+                .isFalse();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(root.resolve("_transferlake"))))
+                .as("no lock taken")
+                .isFalse();
+    }
+
+    @Test
     @Order(1)
     void firstRunEmbedsEveryImageAndQuarantinesTheBadOnes() {
         ExtractRun.Result result = ExtractRun.run(spark, config, null);
@@ -120,6 +143,9 @@ class ExtractRunTest {
         assertThat(result.timings()).doesNotContainKey("embed");
         assertThat(sql("DESCRIBE HISTORY FEATURES")).hasSize((int) featureVersions);
         assertThat(sql("SELECT count(*) FROM FEATURES").get(0).getLong(0)).isEqualTo(30);
+        ExtractRun.Plan plan = ExtractRun.plan(spark, config, 3);
+        assertThat(List.of(plan.listed(), plan.newPaths(), plan.touched())).containsExactly(32L, 0L, 0L);
+        assertThat(plan.sample()).isEmpty();
     }
 
     @Test

@@ -90,4 +90,26 @@ class IncrementalTest {
 
         assertThat(paths(Incremental.newContent(copied, known))).containsExactly("copy-of-same");
     }
+
+    @Test
+    void knownKeysAreBroadcastOnlyWhileSmall() {
+        Dataset<Row> listed = frame(RowFactory.create("new", 10L, T1, null));
+        // 2M keys: above BROADCAST_MAX_KEYS, and by Spark's size estimate above its own broadcast threshold.
+        Dataset<Row> manyKnown = spark.range(2_000_000)
+                .selectExpr(
+                        "concat('s3a://lake/images/', id, '.png') AS path",
+                        "10L AS size",
+                        "timestamp'2020-01-01 00:00:00' AS modification_time",
+                        "sha2(cast(id AS string), 256) AS content_sha256");
+
+        assertThat(plan(Incremental.newOrTouched(listed, Incremental.broadcastIfSmall(manyKnown))))
+                .contains("SortMergeJoin")
+                .doesNotContain("BroadcastHashJoin");
+        assertThat(plan(Incremental.newOrTouched(listed, Incremental.broadcastIfSmall(known.localCheckpoint(true)))))
+                .contains("BroadcastHashJoin");
+    }
+
+    private static String plan(Dataset<Row> rows) {
+        return rows.queryExecution().sparkPlan().toString();
+    }
 }

@@ -1,0 +1,146 @@
+package org.transferlake.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.transferlake.config.Errors;
+
+/**
+ * Image bytes read inside the tasks that use them: each task opens its own rows' paths through the
+ * Hadoop file system (no path list on the driver, no second listing), hashes them as they stream in,
+ * and reads ahead on a helper thread, so that the object store's latency hides behind whatever
+ * consumes the rows (the backbone, in the same task).
+ */
+public final class ImageBytes {
+    private ImageBytes() {}
+
+    /** The Hadoop configuration of this executor: the application's {@code spark.hadoop.*} settings. */
+    public static Configuration executorConfiguration() {
+        return SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
+    }
+
+    /**
+     * {@code files} (with a {@code path} column) plus {@code content} (the bytes) and
+     * {@code content_sha256} (lower-case hex, as Spark's {@code sha2(content, 256)}), reading up to
+     * {@code readAhead} files ahead of the consumer in each task.
+     */
+    public static Dataset<Row> readHashed(Dataset<Row> files, int readAhead) {
+        StructType schema = files.schema()
+                .add("content", DataTypes.BinaryType, false)
+                .add("content_sha256", DataTypes.StringType, false);
+        return files.mapPartitions(new ReadAhead(files.schema().fieldIndex("path"), readAhead), Encoders.row(schema));
+    }
+
+    private static final class ReadAhead implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final int pathIndex;
+        private final int readAhead;
+
+        ReadAhead(int pathIndex, int readAhead) {
+            this.pathIndex = pathIndex;
+            this.readAhead = readAhead;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            if (!rows.hasNext()) {
+                return rows;
+            }
+            Configuration hadoop = executorConfiguration();
+            ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "transferlake-read-ahead");
+                thread.setDaemon(true);
+                return thread;
+            });
+            TaskContext task = TaskContext.get();
+            if (task != null) {
+                task.addTaskCompletionListener(
+                        (org.apache.spark.util.TaskCompletionListener) context -> reader.shutdownNow());
+            }
+            return new Iterator<>() {
+                private final ArrayDeque<CompletableFuture<Row>> pending = new ArrayDeque<>();
+
+                private void fill() {
+                    while (pending.size() < readAhead && rows.hasNext()) {
+                        Row row = rows.next();
+                        pending.add(CompletableFuture.supplyAsync(() -> withBytes(row, hadoop), reader));
+                    }
+                }
+
+                @Override
+                public boolean hasNext() {
+                    fill();
+                    boolean more = !pending.isEmpty();
+                    if (!more) {
+                        reader.shutdown();
+                    }
+                    return more;
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    try {
+                        Row row = pending.poll().get();
+                        fill();
+                        return row;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("Interrupted while reading images", e);
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof RuntimeException runtime
+                                ? runtime
+                                : new IllegalStateException(e.getCause());
+                    }
+                }
+            };
+        }
+
+        private Row withBytes(Row row, Configuration hadoop) {
+            Path path = new Path(row.getString(pathIndex));
+            try {
+                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                byte[] content;
+                FileSystem fs = path.getFileSystem(hadoop);
+                try (InputStream in = new DigestInputStream(fs.open(path), sha256)) {
+                    content = in.readAllBytes();
+                }
+                Object[] values = new Object[row.length() + 2];
+                for (int i = 0; i < row.length(); i++) {
+                    values[i] = row.get(i);
+                }
+                values[row.length()] = content;
+                values[row.length() + 1] = java.util.HexFormat.of().formatHex(sha256.digest());
+                return RowFactory.create(values);
+            } catch (IOException e) {
+                throw Errors.imageUnreadable(path.toString(), e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("Every JVM has SHA-256", e);
+            }
+        }
+    }
+}
