@@ -1,7 +1,6 @@
 package org.transferlake.bench;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sha2;
 
 import ai.djl.Device;
 import java.io.PrintWriter;
@@ -96,8 +95,12 @@ public final class ExtractBenchmark {
         out.println("(e) reading and hashing the objects alone ...");
         out.flush();
         long readStart = System.nanoTime();
-        long read = ImageListing.readContent(spark, rootList, config.extract().extensions())
-                .select(sha2(col("content"), 256))
+        // As the pipeline reads them: in tasks, hashed while streaming, read ahead.
+        long read = ImageBytes.readHashed(
+                        ImageListing.listMetadata(
+                                spark, List.of(roots), config.extract().extensions()),
+                        ImageBytes.readAhead(config.embed().batchSize()))
+                .select("content_sha256")
                 .count();
         double readAndHash = read / ((System.nanoTime() - readStart) / 1e9);
 

@@ -5,6 +5,6 @@ package org.transferlake.config;
  *
  * @param batchSize images per backbone call; a partition streams through in batches of this size
  * @param maxPixels images whose header declares more pixels are refused before decoding
- * @param imagesPerTask images an extract gives each embedding task, about
+ * @param imagesPerTask about how many images an extract gives each embedding task
  */
 public record EmbedConfig(int batchSize, DeviceMode device, long maxPixels, int imagesPerTask) {}

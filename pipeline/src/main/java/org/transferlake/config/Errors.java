@@ -133,6 +133,12 @@ public final class Errors {
         return invalidInput(LIST_IMAGES, "root " + root + " does not exist", checkImageRoots(), null);
     }
 
+    /** {@code extract --plan-sample} below zero. */
+    public static TransferlakeException negativePlanSample(int sample) {
+        return invalidInput(
+                "plan the extract", "--plan-sample must be 0 or more, got " + sample, "Pass e.g. --plan-sample 20.");
+    }
+
     /** A listed image could not be read when its task came to embed it. */
     public static TransferlakeException imageUnreadable(String path, IOException e) {
         return TransferlakeException.cannot(

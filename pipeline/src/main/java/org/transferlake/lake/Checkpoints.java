@@ -55,11 +55,6 @@ public final class Checkpoints implements AutoCloseable {
         return new Checkpoints(spark, Optional.of(parent.resolve(runId + "/")));
     }
 
-    /** The run's checkpoint directory; empty for local checkpoints. */
-    public Optional<URI> directory() {
-        return directory;
-    }
-
     /** {@code rows}, computed now and kept for the rest of the run: later reads never recompute them. */
     public Dataset<Row> keep(Dataset<Row> rows) {
         if (directory.isEmpty()) {
@@ -73,6 +68,15 @@ public final class Checkpoints implements AutoCloseable {
             context.setCheckpointDir(mine);
         }
         return rows.checkpoint(true);
+    }
+
+    private Path qualified(Path path) {
+        try {
+            return path.getFileSystem(spark.sparkContext().hadoopConfiguration())
+                    .makeQualified(path);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Deletes the run's checkpoint directory; a failure to is logged, not thrown (the run's outcome stands). */

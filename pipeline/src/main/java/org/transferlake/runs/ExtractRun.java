@@ -74,33 +74,38 @@ public final class ExtractRun {
      * table created, no bytes read.
      */
     public static Plan plan(SparkSession spark, PipelineConfig config, int sampleSize) {
+        if (sampleSize < 0) {
+            throw Errors.negativePlanSample(sampleSize);
+        }
         String backboneId =
                 ExecutorModels.resolveOnDriver(spark.sparkContext(), config.backbone(), config.modelCacheDir());
         Tables tables = new Tables(spark, config.lake().root());
-        Dataset<Row> listed = ImageListing.listMetadata(
-                        spark, config.extract().roots(), config.extract().extensions())
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            Dataset<Row> known = knownKeys(
-                            tables, LakeTable.FEATURES, col("backbone_id").equalTo(backboneId), listed)
-                    .unionByName(
-                            knownKeys(tables, LakeTable.QUARANTINE, col("stage").equalTo(STAGE), listed));
-            Dataset<Row> candidates = Incremental.newOrTouched(listed, known);
-            long touched = Incremental.knownPaths(candidates, known).count();
-            return new Plan(
-                    backboneId,
-                    listed.count(),
-                    candidates.count() - touched,
-                    touched,
-                    candidates
-                            .select("path")
-                            .orderBy("path")
-                            .limit(sampleSize)
-                            .as(Encoders.STRING())
-                            .collectAsList());
-        } finally {
-            listed.unpersist();
-        }
+        Dataset<Row> listed = tables.keep(ImageListing.listMetadata(
+                spark, config.extract().roots(), config.extract().extensions()));
+        Dataset<Row> known = Incremental.broadcastIfSmall(tables.keep(knownKeys(tables, backboneId, listed)));
+        Dataset<Row> candidates = tables.keep(Incremental.newOrTouched(listed, known));
+        long touched = Incremental.knownPaths(candidates, known).count();
+        return new Plan(
+                backboneId,
+                listed.count(),
+                candidates.count() - touched,
+                touched,
+                candidates
+                        .select("path")
+                        .orderBy("path")
+                        .limit(sampleSize)
+                        .as(Encoders.STRING())
+                        .collectAsList());
+    }
+
+    /**
+     * The keys of this backbone's features and of the extract's quarantine rows, as the tables are now
+     * (none for a table that does not exist yet; nothing is created).
+     */
+    private static Dataset<Row> knownKeys(Tables tables, String backboneId, Dataset<Row> listed) {
+        return knownKeys(tables, LakeTable.FEATURES, col("backbone_id").equalTo(backboneId), listed)
+                .unionByName(
+                        knownKeys(tables, LakeTable.QUARANTINE, col("stage").equalTo(STAGE), listed));
     }
 
     /** The known keys of {@code table}'s rows that pass {@code filter}; none when the table does not exist yet. */
@@ -139,26 +144,23 @@ public final class ExtractRun {
                 "resolve backbone",
                 () -> ExecutorModels.resolveOnDriver(spark.sparkContext(), config.backbone(), config.modelCacheDir()));
 
-        // The listing itself runs on the driver (file system pages); the count materializes it with its labels.
-        Counted listing = stages.run("list images", () -> {
+        // Kept, not cached: tasks list the lake, and a lost executor must not make Spark list it again (files
+        // may have changed since, and the counts below must add up).
+        Dataset<Row> listed = stages.run("list images", () -> {
             Dataset<Row> files = ImageListing.listMetadata(
                     spark, config.extract().roots(), config.extract().extensions());
-            Dataset<Row> labeled = config.extract().labels().isEmpty()
-                    ? Labels.fromLayout(files)
-                    : Labels.fromTable(files, spark, config.extract().labels());
-            return Counted.persisted(labeled);
+            return tables.keep(
+                    config.extract().labels().isEmpty()
+                            ? Labels.fromLayout(files)
+                            : Labels.fromTable(files, spark, config.extract().labels()));
         });
-        Dataset<Row> listed = listing.rows();
-        long listedCount = listing.count();
+        long listedCount = listed.count();
         Dataset<Row> candidates = null;
         try {
-            // Pinned: what this run compares against must not move when it writes.
+            // Kept: what this run compares against must not move when it writes.
             Dataset<Row> known = stages.run(
                     "read known images",
-                    () -> Incremental.broadcastIfSmall(
-                            tables.pinned(LakeTable.FEATURES, col("backbone_id").equalTo(backboneId), KNOWN_KEYS)
-                                    .unionByName(tables.pinned(
-                                            LakeTable.QUARANTINE, col("stage").equalTo(STAGE), KNOWN_KEYS))));
+                    () -> Incremental.broadcastIfSmall(tables.keep(knownKeys(tables, backboneId, listed))));
             candidates = Incremental.newOrTouched(listed, known).persist(StorageLevel.MEMORY_AND_DISK());
             long candidateCount = stages.run("select new or changed", candidates::count);
             counts.put("listed", listedCount);
@@ -195,20 +197,6 @@ public final class ExtractRun {
             if (candidates != null) {
                 candidates.unpersist();
             }
-            listed.unpersist();
-        }
-    }
-
-    /** Persisted rows and their count; nothing stays persisted when counting fails. */
-    private record Counted(Dataset<Row> rows, long count) {
-        static Counted persisted(Dataset<Row> rows) {
-            Dataset<Row> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
-            try {
-                return new Counted(persisted, persisted.count());
-            } catch (RuntimeException e) {
-                persisted.unpersist();
-                throw e;
-            }
         }
     }
 
@@ -228,7 +216,7 @@ public final class ExtractRun {
             long candidateCount) {
         // Bytes are read in the tasks that use them, reading ahead while the backbone runs; only keys move between
         // tasks.
-        int readAhead = 2 * config.embed().batchSize();
+        int readAhead = ImageBytes.readAhead(config.embed().batchSize());
         Dataset<Row> sameBytesTouched = stages.run("refresh touched files", () -> {
             Dataset<Row> touchedFiles = Incremental.knownPaths(candidates, known);
             if (touchedFiles.isEmpty()) {
@@ -255,10 +243,11 @@ public final class ExtractRun {
         });
         long sameBytes = sameBytesTouched == null ? 0 : sameBytesTouched.count();
         long toEmbedCount = candidateCount - sameBytes;
-        Dataset<Row> toEmbedFiles = (sameBytesTouched == null
-                        ? candidates
-                        : Incremental.unknownPaths(candidates, Incremental.broadcastIfSmall(sameBytesTouched)))
-                // Empty files are quarantined from the listing; there is nothing to read.
+        Dataset<Row> notSameBytes = sameBytesTouched == null
+                ? candidates
+                : Incremental.unknownPaths(candidates, Incremental.broadcastIfSmall(sameBytesTouched));
+        // Empty files are quarantined from the listing: there is nothing to read.
+        Dataset<Row> toEmbedFiles = notSameBytes
                 .where(col("size").gt(0))
                 .repartition(embedTasks(toEmbedCount, spark.sparkContext().defaultParallelism(), config));
         Dataset<Row> toEmbed = ImageBytes.readHashed(toEmbedFiles, readAhead);
@@ -279,7 +268,7 @@ public final class ExtractRun {
                         () -> tables.keep(transformer.transform(toEmbed).drop("content"))));
         Dataset<Row> good = results.where(col("error").isNull());
         Dataset<Row> bad =
-                tables.keep(QuarantineRows.refused(results).unionByName(QuarantineRows.emptyFiles(candidates)));
+                tables.keep(QuarantineRows.refused(results).unionByName(QuarantineRows.emptyFiles(notSameBytes)));
         long goodCount = good.count();
         long badCount = bad.count();
         Dataset<Row> featureRows = FeatureRows.of(good, backboneId, runId);

@@ -79,16 +79,15 @@ final class JobRun {
     }
 
     /**
-     * The outermost cause of {@code e} that says the object store did not answer (after s3a's retries),
-     * if any: a failed run reports the lake, not the Spark job that happened to touch it.
+     * The cause of {@code e} that says the object store did not answer (after s3a's retries), if any: a
+     * network failure, not a refusal (an access-denied or missing object is the store answering).
      */
     static Optional<Throwable> lakeCause(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof com.amazonaws.SdkClientException
-                    || cause instanceof org.apache.hadoop.fs.s3a.AWSClientIOException
-                    || cause instanceof java.net.ConnectException
+            if (cause instanceof java.net.ConnectException
                     || cause instanceof java.net.SocketTimeoutException
-                    || cause instanceof java.net.UnknownHostException) {
+                    || cause instanceof java.net.UnknownHostException
+                    || cause instanceof java.net.NoRouteToHostException) {
                 return Optional.of(cause);
             }
             if (cause.getCause() == cause) {

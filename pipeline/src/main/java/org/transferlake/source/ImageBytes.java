@@ -41,6 +41,11 @@ public final class ImageBytes {
         return SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
     }
 
+    /** Files to read ahead of a backbone with this batch size: two batches, but never more than 128 images. */
+    public static int readAhead(int batchSize) {
+        return Math.min(2 * batchSize, 128);
+    }
+
     /**
      * {@code files} (with a {@code path} column) plus {@code content} (the bytes) and
      * {@code content_sha256} (lower-case hex, as Spark's {@code sha2(content, 256)}), reading up to
@@ -112,6 +117,9 @@ public final class ImageBytes {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException("Interrupted while reading images", e);
                     } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Error error) {
+                            throw error;
+                        }
                         throw e.getCause() instanceof RuntimeException runtime
                                 ? runtime
                                 : new IllegalStateException(e.getCause());

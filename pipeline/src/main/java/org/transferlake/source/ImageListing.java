@@ -1,8 +1,5 @@
 package org.transferlake.source;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sha2;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,9 +29,10 @@ import org.apache.spark.sql.types.StructType;
 import org.transferlake.config.Errors;
 
 /**
- * Finds images (extensions matched case-insensitively) and reads their bytes with Spark's
- * {@code binaryFile} source. Listing reads no bytes, so an incremental run pays for the bytes of
- * new files only.
+ * Finds images (extensions matched case-insensitively) without reading their bytes, so an
+ * incremental run pays for the bytes of new files only ({@link ImageBytes} reads them, in the tasks
+ * that embed them). {@link #readContent} reads bytes with Spark's {@code binaryFile} source, for the
+ * benchmark's baselines.
  */
 public final class ImageListing {
     private ImageListing() {}
@@ -189,17 +187,6 @@ public final class ImageListing {
     /** {@code path, content} of the given files or directories. */
     public static Dataset<Row> readContent(SparkSession spark, List<String> paths, List<String> extensions) {
         return load(spark, paths, extensions).select("path", "content");
-    }
-
-    /**
-     * The {@code listed} rows with their bytes ({@code content}) and {@code content_sha256}, read
-     * from {@code paths} (files, or roots that hold them all).
-     */
-    public static Dataset<Row> readHashed(
-            SparkSession spark, List<String> paths, List<String> extensions, Dataset<Row> listed) {
-        return readContent(spark, paths, extensions)
-                .join(listed, "path")
-                .withColumn("content_sha256", sha2(col("content"), 256));
     }
 
     private static Dataset<Row> load(SparkSession spark, List<String> paths, List<String> extensions) {

@@ -18,7 +18,7 @@ public final class Incremental {
     private static final Seq<String> METADATA = seq(List.of("path", "size", "modification_time"));
     private static final Seq<String> CONTENT = seq(List.of("path", "content_sha256"));
 
-    /** Keys up to this many rows (about 10 MB, Spark's own broadcast threshold) may be broadcast. */
+    /** Keys up to this many rows (tens of MB of path strings and hashes) may be broadcast. */
     public static final long BROADCAST_MAX_KEYS = 100_000;
 
     private Incremental() {}

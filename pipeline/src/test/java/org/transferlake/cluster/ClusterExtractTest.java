@@ -61,10 +61,12 @@ class ClusterExtractTest {
     private static Map<String, float[]> local;
     private static Lake cluster;
 
-    private static PipelineConfig config(String master, String root) {
+    private static PipelineConfig config(String master, String root, int imagesPerTask) {
         return ConfigLoader.load(
                 null,
                 Map.of(
+                        "embed.images-per-task",
+                        String.valueOf(imagesPerTask),
                         "spark.master",
                         master,
                         "lake.root",
@@ -83,7 +85,7 @@ class ClusterExtractTest {
     @BeforeAll
     static void localEmbeddingsThenTheCluster() throws Exception {
         String localRoot = "s3a://lake/tests/local-" + System.nanoTime() + "/";
-        try (Lake lake = Lake.open(config("local[2]", localRoot))) {
+        try (Lake lake = Lake.open(config("local[2]", localRoot, 2))) {
             writeDemoImages(lake);
             ExtractRun.run(lake.spark(), lake.config(), null);
             local = embeddings(lake, localRoot);
@@ -104,7 +106,8 @@ class ClusterExtractTest {
                 "spark.worker.dir",
                 Path.of("target/spark-work").toAbsolutePath().toString());
         CLUSTER_CONF.forEach(System::setProperty);
-        cluster = Lake.open(config("local-cluster[2,1,1536]", "s3a://lake/tests/cluster-" + System.nanoTime() + "/"));
+        cluster =
+                Lake.open(config("local-cluster[2,1,1536]", "s3a://lake/tests/cluster-" + System.nanoTime() + "/", 2));
     }
 
     @AfterAll
@@ -122,7 +125,6 @@ class ClusterExtractTest {
     @Order(1)
     void clusterRunEqualsLocalRunWithOneModelLoadPerExecutor() {
         writeDemoImages(cluster);
-        cluster.spark().conf().set("spark.sql.files.maxPartitionBytes", "8m");
         ExtractRun.Result result = ExtractRun.run(cluster.spark(), cluster.config(), null);
         assertThat(result.embedded()).isEqualTo(30);
         assertThat(cluster.spark().sparkContext().getExecutorMemoryStatus().size())
@@ -137,7 +139,7 @@ class ClusterExtractTest {
                 () -> DeviceChoice.forCurrentTask(DeviceMode.AUTO).toString());
 
         assertThat(loadsPerExecutor)
-                .as("30 images in 15 tasks over 2 executors: loads per executor")
+                .as("30 images in 16 tasks over 2 executors: loads per executor")
                 .isEqualTo(Map.of("0", "1", "1", "1"));
         assertThat(devices)
                 .as("auto picks the GPU Spark assigned, on each executor")
@@ -155,11 +157,10 @@ class ClusterExtractTest {
     @Order(2)
     void executorsKilledMidRunCostRetriesNotRows() throws Exception {
         String root = "s3a://lake/tests/executor-killed-" + System.nanoTime() + "/";
-        PipelineConfig config = config("local-cluster[2,1,1536]", root);
+        // One image per task: each executor runs many embedding tasks, so the first kill lands mid-stage.
+        PipelineConfig config = config("local-cluster[2,1,1536]", root, 1);
         FileSystem fs = cluster.fileSystem();
         DemoImages.write(fs, URI.create(root), 2, 1, 5);
-        // One image per task: each executor runs many embedding tasks, so the first kill lands mid-stage.
-        cluster.spark().conf().set("spark.sql.files.maxPartitionBytes", "4k");
         Killer killer = Killer.install(cluster);
         try {
             ExtractRun.Result result = ExtractRun.run(cluster.spark(), config, null);

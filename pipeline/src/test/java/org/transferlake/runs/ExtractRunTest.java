@@ -192,6 +192,8 @@ class ExtractRunTest {
         Row refused = sql("SELECT modification_time, run_id FROM QUARANTINE WHERE path LIKE '%/" + broken + "'")
                 .get(0);
         write(broken, java.util.Arrays.copyOf(ImageFixtures.fixture("rgb.png"), 50));
+        // An empty file touched is the same (no) bytes: unchanged, not quarantined a second time.
+        write("images/fashion-mnist/train/bag/empty.PNG", new byte[0]);
 
         ExtractRun.Result result = ExtractRun.run(spark, config, null);
 

@@ -29,8 +29,8 @@ import org.transferlake.testing.SharedLake;
 
 /**
  * The object store stops mid-embedding (the embedded server is killed once the first images are
- * embedded): the run fails within seconds, naming the endpoint; no table gets a version with rows of
- * it; and once the server is back on the same port, a re-run embeds everything.
+ * embedded): the run fails within seconds, naming the endpoint; no table gets a version of it; and
+ * once the server is back on the same port, a re-run embeds everything.
  */
 @Tag("spark")
 class LakeDownMidRunTest {
@@ -49,6 +49,9 @@ class LakeDownMidRunTest {
                         "target/test-lake",
                         "embed.batch-size",
                         "2",
+                        // One image per task, so the server dies with most of the embedding still to do.
+                        "embed.images-per-task",
+                        "1",
                         "backbone.cache-dir",
                         Path.of("target/model-cache").toAbsolutePath().toString()),
                 Map.of());
@@ -56,8 +59,6 @@ class LakeDownMidRunTest {
         String endpoint = server.endpoint();
         ServerKiller killer = new ServerKiller(server);
         spark.sparkContext().addSparkListener(killer);
-        // One image per task, so the server dies with most of the embedding still to do.
-        spark.conf().set("spark.sql.files.maxPartitionBytes", "4k");
         long failedAt;
         try {
             assertThatThrownBy(() -> ExtractRun.run(spark, config, null))
@@ -68,7 +69,6 @@ class LakeDownMidRunTest {
                             + " back: it resumes where this run stopped.");
             failedAt = System.nanoTime();
         } finally {
-            spark.conf().unset("spark.sql.files.maxPartitionBytes");
             spark.sparkContext().removeSparkListener(killer);
             // Later tests share this server: it comes back on the same port and data, whatever happened.
             if (killer.killedAt() == 0) {
@@ -85,16 +85,10 @@ class LakeDownMidRunTest {
 
         for (LakeTable table : List.of(LakeTable.FEATURES, LakeTable.QUARANTINE)) {
             String location = table.location(root).toString();
-            assertThat(spark.read().format("delta").load(location).count())
-                    .as(table + " rows")
-                    .isZero();
-            assertThat(DeltaTable.forPath(spark, location)
-                            .history()
-                            .select("operation")
-                            .as(org.apache.spark.sql.Encoders.STRING())
-                            .collectAsList())
-                    .as(table + " versions")
-                    .containsOnly("CREATE TABLE");
+            // A first run creates its tables when it first writes: it died before that.
+            assertThat(DeltaTable.isDeltaTable(spark, location))
+                    .as(table + " has no version at all")
+                    .isFalse();
         }
 
         // The failed run could not delete its lock. What the next run does once the lock's heartbeat has been
