@@ -158,9 +158,12 @@ public final class ExtractRun {
         Dataset<Row> candidates = null;
         try {
             // Kept: what this run compares against must not move when it writes.
-            Dataset<Row> known = stages.run(
-                    "read known images",
-                    () -> Incremental.broadcastIfSmall(tables.keep(knownKeys(tables, backboneId, listed))));
+            Dataset<Row> known = stages.run("read known images", () -> {
+                // An extract leaves both tables in place, empty or not, for the queries that read them.
+                tables.ensure(LakeTable.FEATURES);
+                tables.ensure(LakeTable.QUARANTINE);
+                return Incremental.broadcastIfSmall(tables.keep(knownKeys(tables, backboneId, listed)));
+            });
             candidates = Incremental.newOrTouched(listed, known).persist(StorageLevel.MEMORY_AND_DISK());
             long candidateCount = stages.run("select new or changed", candidates::count);
             counts.put("listed", listedCount);

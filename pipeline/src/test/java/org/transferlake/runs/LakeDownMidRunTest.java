@@ -85,10 +85,16 @@ class LakeDownMidRunTest {
 
         for (LakeTable table : List.of(LakeTable.FEATURES, LakeTable.QUARANTINE)) {
             String location = table.location(root).toString();
-            // A first run creates its tables when it first writes: it died before that.
-            assertThat(DeltaTable.isDeltaTable(spark, location))
-                    .as(table + " has no version at all")
-                    .isFalse();
+            assertThat(spark.read().format("delta").load(location).count())
+                    .as(table + " rows")
+                    .isZero();
+            assertThat(DeltaTable.forPath(spark, location)
+                            .history()
+                            .select("operation")
+                            .as(org.apache.spark.sql.Encoders.STRING())
+                            .collectAsList())
+                    .as(table + " versions")
+                    .containsOnly("CREATE TABLE");
         }
 
         // The failed run could not delete its lock. What the next run does once the lock's heartbeat has been
