@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.transferlake.bench.AccuracyBenchmark;
 import org.transferlake.bench.BackboneBenchmark;
 import org.transferlake.bench.ExtractBenchmark;
+import org.transferlake.bench.ScaleBenchmark;
 import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.lake.Lake;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.BackboneBench.class,
             BenchCommand.ExtractBench.class,
-            BenchCommand.AccuracyBench.class
+            BenchCommand.AccuracyBench.class,
+            BenchCommand.ScaleBench.class
         })
 final class BenchCommand {
 
@@ -167,6 +169,62 @@ final class BenchCommand {
             try (Lake lake = Lake.open(common.loadConfig())) {
                 ExtractBenchmark.run(
                         lake.spark(), lake.config(), images, spec.commandLine().getOut());
+                return 0;
+            }
+        }
+    }
+
+    @Command(
+            name = "scale",
+            description = "Extract of N generated images in a child JVM with a capped heap, then N/10 alone, a re-run"
+                    + " with nothing new and a 1% increment: heap peak, per-image cost at N vs N/10, re-run cost.")
+    static final class ScaleBench implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--images",
+                defaultValue = "100000",
+                description = "How many images, a multiple of 100; kept under <lake.root>bench/scale-N/ for the next"
+                        + " run (default: ${DEFAULT-VALUE}).")
+        long images;
+
+        @Option(
+                names = "--driver-heap",
+                defaultValue = "1024",
+                paramLabel = "MB",
+                description = "-Xmx of each phase's JVM, in MB (default: ${DEFAULT-VALUE}).")
+        int driverHeapMb;
+
+        @Option(
+                names = "--plan-paths",
+                defaultValue = "0",
+                description = "Also run extract --plan over this many empty files (a multiple of 1000) in a local"
+                        + " directory; 0 = skip (default: ${DEFAULT-VALUE}).")
+        long planPaths;
+
+        @Option(
+                names = "--work-dir",
+                defaultValue = "${java.io.tmpdir}/transferlake-bench-scale",
+                description = "Local directory for the phases' logs and GC logs and the plan's files"
+                        + " (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path workDir;
+
+        @Override
+        public Integer call() {
+            ScaleBenchmark.requireCounts(images, planPaths);
+            try (Lake lake = Lake.open(common.loadConfig())) {
+                ScaleBenchmark.run(
+                        lake,
+                        images,
+                        driverHeapMb,
+                        planPaths,
+                        new ScaleBenchmark.Cli(TransferlakeCli.class.getName(), common.asArguments()),
+                        workDir,
+                        spec.commandLine().getOut());
                 return 0;
             }
         }

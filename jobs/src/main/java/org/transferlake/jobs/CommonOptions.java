@@ -44,6 +44,17 @@ final class CommonOptions {
         }
     }
 
+    /** These options as command-line arguments again, for a child process of the same config. */
+    java.util.List<String> asArguments() {
+        java.util.List<String> arguments = new java.util.ArrayList<>();
+        if (configFile != null) {
+            arguments.addAll(
+                    java.util.List.of("--config", configFile.toAbsolutePath().toString()));
+        }
+        overrides.forEach((key, value) -> arguments.addAll(java.util.List.of("--conf", key + "=" + value)));
+        return arguments;
+    }
+
     /** A config that failed validation: reported without a stack trace, exit code 2. */
     static final class InvalidConfigException extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -4,11 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.transferlake.bench.JavaCommand;
 
 /** A child JVM whose output (stdout and stderr together) is read as it comes. */
 final class ChildJvm {
@@ -36,31 +36,12 @@ final class ChildJvm {
         return new ChildJvm(builder.redirectErrorStream(true).start());
     }
 
-    /** {@code java -Xmx<heap>} with the same {@code --add-opens} as this JVM (Spark on Java 17). */
-    static List<String> java(String heap) {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
-        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(argument -> argument.startsWith("--add-opens"))
-                .forEach(command::add);
-        return command;
-    }
-
     /**
      * {@code transferlake <args>} in a child JVM on this JVM's classpath (the local launcher's way),
-     * with the embedded server's jar and TensorFlow's environment as the tests have them, and
-     * {@code properties} as system properties (Spark reads {@code spark.*} ones as its conf).
+     * with {@code properties} as system properties (Spark reads {@code spark.*} ones as its conf).
      */
     static ProcessBuilder transferlake(String heap, java.util.Map<String, String> properties, List<String> args) {
-        List<String> command = java(heap);
-        command.add("-Dtransferlake.s3proxy.jar=" + System.getProperty("transferlake.s3proxy.jar"));
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TransferlakeCli.class.getName()));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("TF_ENABLE_ONEDNN_OPTS", "1");
-        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-        return builder;
+        return JavaCommand.onThisClasspath(heap, List.of(), properties, TransferlakeCli.class.getName(), args);
     }
 
     /** Waits until a line ends with {@code text}; false if the process ended first or 5 minutes passed. */

@@ -5,10 +5,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.transferlake.config.ConfigLoader;
-import org.transferlake.config.Credentials;
 
 /** What the jobs module's tests share. */
 final class JobTests {
@@ -31,12 +28,5 @@ final class JobTests {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /** The environment variables that give the CLI the lake's keys, as on a cluster. */
-    static Map<String, String> keysInEnvironment(Credentials keys) {
-        return Map.of(
-                ConfigLoader.SECRET_ENVIRONMENT.get("lake.access-key"), keys.accessKey(),
-                ConfigLoader.SECRET_ENVIRONMENT.get("lake.secret-key"), keys.secretKey());
     }
 }

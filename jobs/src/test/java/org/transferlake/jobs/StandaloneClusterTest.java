@@ -118,7 +118,7 @@ class StandaloneClusterTest {
             try (Lake lake = Lake.open(ConfigLoader.load(
                     null,
                     Map.of("lake.endpoint", server.endpoint(), "lake.root", ROOT),
-                    JobTests.keysInEnvironment(server.credentials())))) {
+                    ConfigLoader.secretEnvironment(server.credentials())))) {
                 SparkSession spark = lake.spark();
                 assertThat(count(spark, "features")).isEqualTo(40);
                 assertThat(count(spark, "predictions")).isEqualTo(40);
@@ -234,7 +234,7 @@ class StandaloneClusterTest {
         args.addAll(List.of(command));
         args.addAll(settings(server));
         ProcessBuilder builder = sparkProcess(sparkHome, "2g", args);
-        builder.environment().putAll(JobTests.keysInEnvironment(server.credentials()));
+        builder.environment().putAll(ConfigLoader.secretEnvironment(server.credentials()));
         return builder;
     }
 
@@ -243,7 +243,7 @@ class StandaloneClusterTest {
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(settings(server));
         ProcessBuilder builder = ChildJvm.transferlake("2g", Map.of("spark.ui.enabled", "false"), args);
-        builder.environment().putAll(JobTests.keysInEnvironment(server.credentials()));
+        builder.environment().putAll(ConfigLoader.secretEnvironment(server.credentials()));
         return builder;
     }
 
@@ -272,7 +272,7 @@ class StandaloneClusterTest {
 
     /** A JVM on the Spark home's jars, as {@code bin/spark-class} starts one. */
     private static ProcessBuilder sparkProcess(Path sparkHome, String heap, List<String> mainAndArgs) {
-        List<String> command = ChildJvm.java(heap);
+        List<String> command = org.transferlake.bench.JavaCommand.java(heap);
         command.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*"));
         command.addAll(mainAndArgs);
         ProcessBuilder builder = new ProcessBuilder(command).directory(WORK.toFile());

@@ -75,6 +75,22 @@ class TransferlakeCliTest {
     }
 
     @Test
+    void benchScaleRefusesCountsItCannotSplitBeforeStartingAnything() {
+        assertThat(run("bench", "scale", "--images", "1050")).isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo(
+                        "Cannot benchmark scale: --images must be at least 1000 and a multiple of 100 (the images are"
+                                + " split into 100 directories), got 1050. Pass e.g. --images 100000.\n");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("bench", "scale", "--images", "1000", "--plan-paths", "1500"))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo("Cannot benchmark scale: --plan-paths must be 0 (no plan phase) or a positive multiple of"
+                        + " 1000, got 1500. Pass e.g. --plan-paths 1000000.\n");
+    }
+
+    @Test
     void benchAccuracyRefusesAMalformedVariantBeforeStartingAnything() {
         int exit = run("bench", "accuracy", "--variant", "backbone.preprocessing=tf");
 

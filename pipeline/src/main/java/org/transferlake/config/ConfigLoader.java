@@ -31,6 +31,13 @@ public final class ConfigLoader {
             ConfigKeys.LAKE_ACCESS_KEY.name(), "TRANSFERLAKE_LAKE_ACCESS_KEY",
             ConfigKeys.LAKE_SECRET_KEY.name(), "TRANSFERLAKE_LAKE_SECRET_KEY");
 
+    /** The environment that gives a child process the lake's keys, as a cluster's secrets would. */
+    public static Map<String, String> secretEnvironment(Credentials keys) {
+        return Map.of(
+                SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_ACCESS_KEY.name()), keys.accessKey(),
+                SECRET_ENVIRONMENT.get(ConfigKeys.LAKE_SECRET_KEY.name()), keys.secretKey());
+    }
+
     private static final Set<String> ROOT_SCHEMES = Set.of("s3a", "file", "hdfs", "gs", "abfs", "abfss");
 
     private ConfigLoader() {}

@@ -821,6 +821,30 @@ public final class Errors {
     }
 
     /** The extract benchmark's image count cannot be split evenly over the 10 classes. */
+    public static TransferlakeException benchScaleImageCount(long images, int smallest, int shards) {
+        return invalidInput(
+                "benchmark scale",
+                "--images must be at least " + smallest + " and a multiple of " + shards
+                        + " (the images are split into " + shards + " directories), got " + images,
+                "Pass e.g. --images 100000.");
+    }
+
+    public static TransferlakeException benchPlanPathCount(long planPaths, int directories) {
+        return invalidInput(
+                "benchmark scale",
+                "--plan-paths must be 0 (no plan phase) or a positive multiple of " + directories + ", got "
+                        + planPaths,
+                "Pass e.g. --plan-paths 1000000.");
+    }
+
+    /** A bench phase's child JVM failed: its log says why. */
+    public static TransferlakeException benchPhaseFailed(String phase, int exitCode, java.nio.file.Path log) {
+        return TransferlakeException.cannot(
+                "benchmark scale",
+                "phase '" + phase + "' exited with code " + exitCode,
+                "Its output is in " + log + ".");
+    }
+
     public static TransferlakeException benchImageCountNotTens(int images) {
         return TransferlakeException.cannot(
                 "benchmark extract",

@@ -2,6 +2,7 @@ package org.transferlake.lake;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -25,16 +26,20 @@ public final class Checkpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
     private final SparkSession spark;
+    /** The directory every run's checkpoints go under, when they are not local. */
+    private final Optional<URI> parent;
+
     private final Optional<URI> directory;
 
-    private Checkpoints(SparkSession spark, Optional<URI> directory) {
+    private Checkpoints(SparkSession spark, Optional<URI> parent, String runId) {
         this.spark = spark;
-        this.directory = directory;
+        this.parent = parent;
+        this.directory = parent.map(runs -> runs.resolve(runId + "/"));
     }
 
     /** Executors' block stores: for sessions that are not a run's (one-off reads, tests). */
     public static Checkpoints local(SparkSession spark) {
-        return new Checkpoints(spark, Optional.empty());
+        return new Checkpoints(spark, Optional.empty(), "");
     }
 
     /**
@@ -52,7 +57,7 @@ public final class Checkpoints implements AutoCloseable {
         URI parent = configured.equals(RunsConfig.AUTO_CHECKPOINTS)
                 ? lakeRoot.resolve("_checkpoints/")
                 : URI.create(configured.endsWith("/") ? configured : configured + "/");
-        return new Checkpoints(spark, Optional.of(parent.resolve(runId + "/")));
+        return new Checkpoints(spark, Optional.of(parent), runId);
     }
 
     /** {@code rows}, computed now and kept for the rest of the run: later reads never recompute them. */
@@ -61,11 +66,12 @@ public final class Checkpoints implements AutoCloseable {
             return rows.localCheckpoint(true);
         }
         SparkContext context = spark.sparkContext();
-        String mine = directory.get().toString();
-        // The checkpoint directory is the context's: a nested run (a nightly's steps) may have moved it.
+        // The checkpoint directory is the context's: a nested run (a nightly's steps) may have moved it. Spark
+        // keeps it qualified (hdfs:///x becomes hdfs://namenode:8020/x), with a subdirectory of its own.
+        String mine = qualified(new Path(directory.get())) + "/";
         if (context.getCheckpointDir().isEmpty()
                 || !context.getCheckpointDir().get().startsWith(mine)) {
-            context.setCheckpointDir(mine);
+            context.setCheckpointDir(directory.get().toString());
         }
         return rows.checkpoint(true);
     }
@@ -82,10 +88,16 @@ public final class Checkpoints implements AutoCloseable {
     /** Deletes the run's checkpoint directory; a failure to is logged, not thrown (the run's outcome stands). */
     @Override
     public void close() {
-        if (directory.isEmpty()) {
-            return;
-        }
-        Path path = new Path(directory.get());
+        directory.ifPresent(this::delete);
+    }
+
+    /** Deletes the checkpoint directories of runs that died before they could (marked abandoned). */
+    public void deleteLeftBy(List<String> deadRunIds) {
+        parent.ifPresent(runs -> deadRunIds.forEach(runId -> delete(runs.resolve(runId + "/"))));
+    }
+
+    private void delete(URI checkpoints) {
+        Path path = new Path(checkpoints);
         try {
             FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
             fs.delete(path, true);

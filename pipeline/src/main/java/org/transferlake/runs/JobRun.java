@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
+import org.transferlake.config.TransferlakeException;
 import org.transferlake.lake.Checkpoints;
 import org.transferlake.lake.Lake;
 import org.transferlake.lake.LakeConnection;
@@ -43,9 +44,10 @@ final class JobRun {
             Tables tables = new Tables(spark, root, checkpoints);
             RunLog log = new RunLog(spark, tables);
             if (lock.owner().runId().equals(runId)) {
-                long abandoned = log.markAbandoned(runId);
-                if (abandoned > 0) {
-                    LOG.warn("{} runs recorded as running had died; marked abandoned", abandoned);
+                List<String> abandoned = log.markAbandoned(runId);
+                if (!abandoned.isEmpty()) {
+                    LOG.warn("Runs recorded as running had died, marked abandoned: {}", abandoned);
+                    checkpoints.deleteLeftBy(abandoned);
                 }
             }
             RunLog.Run run = log.start(runId, job, config);
@@ -65,6 +67,7 @@ final class JobRun {
                                         spark.sparkContext().hadoopConfiguration(), config.lake()),
                                 cause,
                                 e))
+                        .or(() -> ourCause(e))
                         .orElseGet(() ->
                                 e instanceof RuntimeException runtime ? runtime : Errors.runFailed(job, runId, e));
                 try {
@@ -76,6 +79,22 @@ final class JobRun {
                 throw reported;
             }
         }
+    }
+
+    /**
+     * Our own error in {@code e} or its causes: one a task threw (a directory it could not list, say)
+     * arrives wrapped in Spark's job failure, and says more to the reader than that wrapper.
+     */
+    static Optional<RuntimeException> ourCause(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TransferlakeException ours) {
+                return Optional.of(ours);
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 
     /**

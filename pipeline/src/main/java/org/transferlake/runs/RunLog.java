@@ -55,11 +55,17 @@ public final class RunLog {
      * Marks {@code abandoned} every run still {@code running}: called by a run that has just taken the
      * lake lock, when no other run can be alive (every writer holds the lock), so those rows are from
      * runs that died (a killed driver, a lost machine) and would otherwise read as running forever.
+     * Returns their run ids.
      */
-    public long markAbandoned(String byRunId) {
+    public List<String> markAbandoned(String byRunId) {
         Column running = col("status").equalTo("running");
-        long count = tables.read(LakeTable.RUNS).where(running).count();
-        if (count > 0) {
+        // Rows of dead runs: a handful at most, so collected.
+        List<String> dead = tables.read(LakeTable.RUNS)
+                .where(running)
+                .select("run_id")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        if (!dead.isEmpty()) {
             tables.update(
                     LakeTable.RUNS,
                     running,
@@ -67,7 +73,7 @@ public final class RunLog {
                             "status", lit("abandoned"),
                             "error", lit(Errors.runAbandoned(byRunId).getMessage())));
         }
-        return count;
+        return dead;
     }
 
     /** Records the start of a run. */

@@ -21,4 +21,16 @@ class JobRunTest {
         assertThat(JobRun.lakeCause(denied)).isEmpty();
         assertThat(JobRun.lakeCause(new IllegalStateException("no cause"))).isEmpty();
     }
+
+    @Test
+    void ourErrorThrownInATaskIsFoundInsideSparksJobFailure() {
+        org.transferlake.config.TransferlakeException listing = org.transferlake.config.Errors.imageListingFailed(
+                java.net.URI.create("s3a://lake/images/d1/"), new java.io.FileNotFoundException("d1"));
+        Exception sparkJob = new Exception("Job aborted due to stage failure", listing);
+
+        assertThat(JobRun.ourCause(sparkJob)).containsSame(listing);
+        assertThat(JobRun.ourCause(listing)).containsSame(listing);
+        assertThat(JobRun.ourCause(new Exception("Job aborted", new IllegalStateException("a bug"))))
+                .isEmpty();
+    }
 }

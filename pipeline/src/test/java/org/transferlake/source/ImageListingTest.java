@@ -1,6 +1,7 @@
 package org.transferlake.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
 import java.net.URI;
@@ -49,6 +50,19 @@ class ImageListingTest {
         for (String skipped : List.of("notes.txt", "_hidden.png", ".dot.png", "d3/sub/_SUCCESS", "d4/.x.jpg")) {
             write(fs, skipped, new byte[] {1});
         }
+    }
+
+    @Test
+    void aDirectoryATaskCannotListFailsTheJobWithOurErrorAsItsCause() {
+        String gone = root.resolve("removed-after-the-driver-listed-it").toString();
+
+        // Spark's job failure carries the task's exception as its cause, deserialized: JobRun reports that one.
+        assertThatThrownBy(() -> ImageListing.listInTasks(spark, List.of(gone), List.of("png"), 1)
+                        .count())
+                .cause()
+                .isInstanceOf(org.transferlake.config.TransferlakeException.class)
+                .hasMessage("Cannot list images: listing " + gone + " failed (No such file or directory: " + gone
+                        + "). Check that the lake is reachable and the credentials can list it.");
     }
 
     private static void write(FileSystem fs, String relative, byte[] bytes) throws Exception {
