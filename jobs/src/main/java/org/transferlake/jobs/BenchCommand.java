@@ -213,17 +213,25 @@ final class BenchCommand {
                         + " (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path workDir;
 
+        @Option(
+                names = "--keep-tables",
+                description = "Keep the phases' tables under <lake.root>bench/ (default: deleted at the end; the"
+                        + " images are always kept).")
+        boolean keepTables;
+
         @Override
         public Integer call() {
-            ScaleBenchmark.requireCounts(images, planPaths);
+            ScaleBenchmark.requireArguments(images, driverHeapMb, planPaths);
             try (Lake lake = Lake.open(common.loadConfig())) {
                 ScaleBenchmark.run(
                         lake,
                         images,
                         driverHeapMb,
                         planPaths,
-                        new ScaleBenchmark.Cli(TransferlakeCli.class.getName(), common.asArguments()),
+                        new ScaleBenchmark.Cli(
+                                TransferlakeCli.class.getName(), common.asArguments(), common.secretsAsEnvironment()),
                         workDir,
+                        keepTables,
                         spec.commandLine().getOut());
                 return 0;
             }

@@ -44,15 +44,34 @@ final class CommonOptions {
         }
     }
 
-    /** These options as command-line arguments again, for a child process of the same config. */
+    /**
+     * These options as command-line arguments again, for a child process of the same config; secret
+     * keys given with {@code --conf} go in {@link #secretsAsEnvironment()} instead (a command line is
+     * visible to every user of the machine).
+     */
     java.util.List<String> asArguments() {
         java.util.List<String> arguments = new java.util.ArrayList<>();
         if (configFile != null) {
             arguments.addAll(
                     java.util.List.of("--config", configFile.toAbsolutePath().toString()));
         }
-        overrides.forEach((key, value) -> arguments.addAll(java.util.List.of("--conf", key + "=" + value)));
+        overrides.forEach((key, value) -> {
+            if (!ConfigLoader.SECRET_ENVIRONMENT.containsKey(key)) {
+                arguments.addAll(java.util.List.of("--conf", key + "=" + value));
+            }
+        });
         return arguments;
+    }
+
+    /** The secret keys given with {@code --conf}, as the environment variables that set them. */
+    Map<String, String> secretsAsEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        overrides.forEach((key, value) -> {
+            if (ConfigLoader.SECRET_ENVIRONMENT.containsKey(key)) {
+                environment.put(ConfigLoader.SECRET_ENVIRONMENT.get(key), value);
+            }
+        });
+        return environment;
     }
 
     /** A config that failed validation: reported without a stack trace, exit code 2. */

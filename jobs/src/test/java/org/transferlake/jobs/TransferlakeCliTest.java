@@ -88,6 +88,12 @@ class TransferlakeCliTest {
         assertThat(err.toString())
                 .isEqualTo("Cannot benchmark scale: --plan-paths must be 0 (no plan phase) or a positive multiple of"
                         + " 1000, got 1500. Pass e.g. --plan-paths 1000000.\n");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("bench", "scale", "--driver-heap", "100")).isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo("Cannot benchmark scale: --driver-heap must be at least 256 MB, got 100."
+                        + " Pass e.g. --driver-heap 1024.\n");
     }
 
     @Test

@@ -67,16 +67,7 @@ public final class BackboneBenchmark {
     }
 
     private static Run child(PipelineConfig config, String onednn, List<Integer> batchSizes, int images) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g",
-                "-cp",
-                System.getProperty("java.class.path")));
-        String logConfig = System.getProperty("log4j2.configurationFile");
-        if (logConfig != null) {
-            command.add("-Dlog4j2.configurationFile=" + logConfig);
-        }
-        command.add(BackboneBenchmark.class.getName());
+        List<String> command = new ArrayList<>();
         command.add(String.valueOf(images));
         command.add(batchSizes.stream()
                 .map(String::valueOf)
@@ -91,8 +82,10 @@ public final class BackboneBenchmark {
         });
         try {
             Path log = Files.createTempFile("transferlake-bench-", ".log");
-            ProcessBuilder builder =
-                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = JavaCommand.onThisClasspath(
+                            "2g", List.of(), Map.of(), BackboneBenchmark.class.getName(), command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().put("TF_ENABLE_ONEDNN_OPTS", onednn);
             builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
             Process process = builder.start();

@@ -1,24 +1,32 @@
 package org.transferlake.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.transferlake.config.Errors;
 
 /**
- * Reads a JVM's {@code -Xlog:gc} file: each pause line gives the heap before and after it, e.g.
- * {@code GC(3) Pause Young (Normal) (G1 Evacuation Pause) 29M->7M(64M) 11.426ms}. The largest
- * "after" is the peak of what the heap held once garbage was gone: what the heap limit has to fit.
+ * Reads a JVM's {@code -Xlog:gc} file: each collecting pause (young, mixed, full) gives the heap before
+ * and after it, e.g. {@code GC(3) Pause Young (Normal) (G1 Evacuation Pause) 29M->7M(64M) 11.426ms}.
+ * The largest "after" is the peak of what the heap held once a collection was done: what the heap
+ * limit has to fit. G1's Remark and Cleanup pauses collect nothing (their "after" is the occupancy
+ * of the moment), so they do not count; a young collection's "after" still holds old garbage, so the
+ * peak is an upper bound, and the largest "after" of a full collection is reported beside it.
  */
 final class GcLog {
-    private static final Pattern PAUSE =
-            Pattern.compile("\\bPause\\b.*?\\s(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+    private static final Pattern PAUSE = Pattern.compile(
+            "\\bGC\\((\\d+)\\) Pause (Young|Full)\\b.*?\\s(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
-    /** The largest heap after a pause, in MB (rounded up), and how many pauses the log has. */
-    record Peak(long megabytes, int pauses) {}
+    /**
+     * The largest heap after a collection, and after a full one (0 without any), in MB; and how many
+     * collections the log has.
+     */
+    record Peak(long megabytes, long afterFullMegabytes, int collections) {}
 
     private GcLog() {}
 
@@ -26,21 +34,30 @@ final class GcLog {
         try {
             return peakAfterGc(Files.readAllLines(log));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw Errors.benchLocalFileFailed(log, e);
         }
     }
 
     static Peak peakAfterGc(List<String> lines) {
         long peakKb = 0;
-        int pauses = 0;
+        long afterFullKb = 0;
+        Set<String> collections = new HashSet<>();
         for (String line : lines) {
             Matcher pause = PAUSE.matcher(line);
             if (pause.find()) {
-                pauses++;
-                peakKb = Math.max(peakKb, kilobytes(pause.group(3), pause.group(4)));
+                collections.add(pause.group(1));
+                long after = kilobytes(pause.group(5), pause.group(6));
+                peakKb = Math.max(peakKb, after);
+                if (pause.group(2).equals("Full")) {
+                    afterFullKb = Math.max(afterFullKb, after);
+                }
             }
         }
-        return new Peak((peakKb + 1023) / 1024, pauses);
+        return new Peak(megabytes(peakKb), megabytes(afterFullKb), collections.size());
+    }
+
+    private static long megabytes(long kilobytes) {
+        return (kilobytes + 1023) / 1024;
     }
 
     private static long kilobytes(String amount, String unit) {

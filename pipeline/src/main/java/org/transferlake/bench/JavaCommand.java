@@ -9,6 +9,9 @@ import org.transferlake.lake.EmbeddedS3Server;
 
 /** Child JVMs on this JVM's classpath, started the way the local launcher starts the CLI. */
 public final class JavaCommand {
+    private static final List<String> INHERITED_PROPERTIES =
+            List.of(EmbeddedS3Server.JAR_PROPERTY, "log4j2.configurationFile", "spark.ui.enabled");
+
     private JavaCommand() {}
 
     /** {@code java -Xmx<heap>} with the same {@code --add-opens} as this JVM (Spark on Java 17). */
@@ -23,16 +26,20 @@ public final class JavaCommand {
 
     /**
      * {@code mainClass args} in a child JVM with heap {@code heap}, this JVM's classpath, the embedded
-     * server's jar and TensorFlow's environment as this JVM has them, {@code jvmOptions} (e.g. GC
-     * logging) and {@code properties} as system properties (Spark reads {@code spark.*} ones as its conf).
+     * server's jar, logging config and Spark UI switch and TensorFlow's environment as this JVM has them,
+     * {@code jvmOptions} (e.g. GC logging) and {@code properties} as system properties (Spark reads
+     * {@code spark.*} ones as its conf).
      */
     public static ProcessBuilder onThisClasspath(
             String heap, List<String> jvmOptions, Map<String, String> properties, String mainClass, List<String> args) {
         List<String> command = java(heap);
         command.addAll(jvmOptions);
-        String s3proxyJar = System.getProperty(EmbeddedS3Server.JAR_PROPERTY);
-        if (s3proxyJar != null) {
-            command.add("-D" + EmbeddedS3Server.JAR_PROPERTY + "=" + s3proxyJar);
+        // What the launcher or the build gave this JVM: the server's jar, the operator's logging, Spark's UI switch.
+        for (String inherited : INHERITED_PROPERTIES) {
+            String value = System.getProperty(inherited);
+            if (value != null && !properties.containsKey(inherited)) {
+                command.add("-D" + inherited + "=" + value);
+            }
         }
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));

@@ -1,11 +1,11 @@
 package org.transferlake.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
+import org.transferlake.config.Errors;
 
 /**
  * Many empty {@code .png} files in a local directory, {@code directories} subdirectories of equal size,
@@ -31,13 +31,13 @@ final class PlanListing {
                         }
                     }
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw Errors.benchLocalFileFailed(sub, e);
                 }
             });
             try {
                 Files.createFile(marker);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw Errors.benchLocalFileFailed(marker, e);
             }
         }
         return dir.toAbsolutePath().toUri();

@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,18 +41,26 @@ public final class ScaleBenchmark {
     static final int SHARDS = 100;
 
     private static final int SMALLEST = 1_000;
+    private static final int SMALLEST_HEAP_MB = 256;
     private static final int PLAN_DIRECTORIES = 1_000;
     /** How {@code transferlake extract} prints its step timings. */
     private static final String STEPS_LINE = "  stages (s): ";
     /** How {@code transferlake extract --plan} begins its summary. */
     private static final String PLAN_LINE = "Plan with ";
-
-    /** How to start the CLI in a child JVM: its main class and this run's config arguments. */
-    public record Cli(String mainClass, List<String> configArguments) {}
+    /** The counts and seconds of that summary: {@code … : 10 images listed; 10 new … (1.2 s)}. */
+    private static final java.util.regex.Pattern PLAN_RESULT =
+            java.util.regex.Pattern.compile(": (\\d+) images listed; (\\d+) new .*\\(([0-9.]+) s\\)$");
 
     /**
-     * One child run against the tables at {@code tables}: images listed (-1 for the plan), embedded or
-     * quarantined, seconds, and heap peak after GC.
+     * How to start the CLI in a child JVM: its main class, this run's config arguments, and the
+     * environment that carries its secrets (never the command line, which {@code ps} shows).
+     */
+    public record Cli(String mainClass, List<String> configArguments, Map<String, String> environment) {}
+
+    /**
+     * One child run against the tables at {@code tables}: images listed, embedded or quarantined (for
+     * the plan: that would be), seconds, the heap after GC at most and after a full GC at most (0: none),
+     * and how many collections.
      */
     public record Phase(
             String name,
@@ -62,7 +69,8 @@ public final class ScaleBenchmark {
             long images,
             double seconds,
             long heapPeakMb,
-            int gcPauses,
+            long heapAfterFullGcMb,
+            int collections,
             String steps) {
         public double millisPerImage() {
             return images == 0 ? 0 : 1000 * seconds / images;
@@ -122,10 +130,13 @@ public final class ScaleBenchmark {
 
     private ScaleBenchmark() {}
 
-    /** Refuses counts the phases cannot split evenly; callers check them before Spark starts. */
-    public static void requireCounts(long images, long planPaths) {
+    /** Refuses counts the phases cannot split evenly, and a heap too small to start; before Spark starts. */
+    public static void requireArguments(long images, int heapLimitMb, long planPaths) {
         if (images < SMALLEST || images % SHARDS != 0) {
             throw Errors.benchScaleImageCount(images, SMALLEST, SHARDS);
+        }
+        if (heapLimitMb < SMALLEST_HEAP_MB) {
+            throw Errors.benchDriverHeapTooSmall(heapLimitMb, SMALLEST_HEAP_MB);
         }
         if (planPaths < 0 || planPaths % PLAN_DIRECTORIES != 0) {
             throw Errors.benchPlanPathCount(planPaths, PLAN_DIRECTORIES);
@@ -137,10 +148,18 @@ public final class ScaleBenchmark {
      *
      * @param planPaths empty files for the plan phase, or 0 for none
      * @param workDir a local directory: each run's child logs and GC logs, and the plan's files (kept)
+     * @param keepTables keep the phases' tables (else deleted at the end; the images are always kept)
      */
     public static Report run(
-            Lake lake, long images, int heapLimitMb, long planPaths, Cli cli, Path workDir, PrintWriter out) {
-        requireCounts(images, planPaths);
+            Lake lake,
+            long images,
+            int heapLimitMb,
+            long planPaths,
+            Cli cli,
+            Path workDir,
+            boolean keepTables,
+            PrintWriter out) {
+        requireArguments(images, heapLimitMb, planPaths);
         SparkSession spark = lake.spark();
         URI set = lake.config().lake().resolve("bench/scale-" + images + "/");
         URI imageRoot = set.resolve("images/");
@@ -149,8 +168,8 @@ public final class ScaleBenchmark {
                 "Images: %d under %s, %d more under %s (written once, kept)%n",
                 images, imageRoot, images / 100, incrementRoot);
         out.flush();
-        ScaleImages.ensure(spark, imageRoot, images, SHARDS);
-        ScaleImages.ensure(spark, incrementRoot, images / 100, 1);
+        ScaleImages.ensure(spark, imageRoot, 0, images, SHARDS);
+        ScaleImages.ensure(spark, incrementRoot, images, images / 100, 1);
 
         String stamp = Long.toString(System.currentTimeMillis());
         URI tables = lake.config().lake().resolve("bench/scale-" + images + "-run-" + stamp + "/");
@@ -175,7 +194,25 @@ public final class ScaleBenchmark {
         }
         Report report = new Report(images, heapLimitMb, phases);
         print(report, spark, out);
+        if (!keepTables) {
+            deleteTables(spark, List.of(tables, tenthTables), out);
+        }
         return report;
+    }
+
+    /** The phases' tables are a measurement's by-product: gigabytes of embeddings at 100,000 images. */
+    private static void deleteTables(SparkSession spark, List<URI> roots, PrintWriter out) {
+        for (URI root : roots) {
+            try {
+                Lake.fileSystem(spark, root).delete(new org.apache.hadoop.fs.Path(root), true);
+            } catch (IOException e) {
+                out.printf(
+                        "Could not delete the benchmark's tables under %s (%s): delete them by hand.%n",
+                        root, e.getMessage());
+            }
+        }
+        out.printf("Deleted the phases' tables (--keep-tables keeps them): %s%n", roots);
+        out.flush();
     }
 
     private static void print(Report report, SparkSession spark, PrintWriter out) {
@@ -185,7 +222,7 @@ public final class ScaleBenchmark {
                 report.images(),
                 spark.sparkContext().master(),
                 report.heapLimitMb());
-        String row = "%-14s %10s %10s %9s %9s %13s %6s  %s%n";
+        String row = "%-14s %10s %10s %9s %9s %13s %14s %5s  %s%n";
         out.printf(
                 Locale.ROOT,
                 row,
@@ -195,6 +232,7 @@ public final class ScaleBenchmark {
                 "run s",
                 "ms/image",
                 "heap peak MB",
+                "after full GC",
                 "GCs",
                 "steps (s)");
         for (Phase phase : report.phases()) {
@@ -207,7 +245,8 @@ public final class ScaleBenchmark {
                     String.format(Locale.ROOT, "%.1f", phase.seconds()),
                     String.format(Locale.ROOT, "%.2f", phase.millisPerImage()),
                     phase.heapPeakMb(),
-                    phase.gcPauses(),
+                    phase.heapAfterFullGcMb() == 0 ? "-" : phase.heapAfterFullGcMb(),
+                    phase.collections(),
                     phase.steps());
         }
         out.printf(
@@ -216,6 +255,8 @@ public final class ScaleBenchmark {
                 report.phase(INCREMENT).seconds(),
                 report.incrementPercent());
         out.println("targets at 100,000 images: heap peak < limit, cost ratio <= 1.1, re-run <= 3%");
+        out.println("heap peak: the heap after a collection at most (an upper bound: a young collection leaves old"
+                + " garbage); in local mode the driver's JVM also runs the tasks");
         out.println(report.summaryLine());
         out.flush();
     }
@@ -255,33 +296,42 @@ public final class ScaleBenchmark {
                     counts.getOrDefault("embedded", 0L) + counts.getOrDefault("quarantined", 0L),
                     seconds,
                     peak.megabytes(),
-                    peak.pauses(),
+                    peak.afterFullMegabytes(),
+                    peak.collections(),
                     child.summary());
         }
 
+        /** The plan's own counts and seconds, as it printed them; the listing is of the local file system. */
         Phase plan(String name, URI tables, URI listing) {
             long start = System.nanoTime();
             ChildRun child = child(
                     name, List.of("extract", "--plan", "--plan-sample", "3"), tables, List.of(listing), PLAN_LINE);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double wallSeconds = (System.nanoTime() - start) / 1e9;
+            java.util.regex.Matcher result = PLAN_RESULT.matcher(child.summary());
+            if (!result.find()) {
+                throw Errors.benchPhaseOutputUnexpected(name, PLAN_LINE, child.log());
+            }
             GcLog.Peak peak = GcLog.peakAfterGc(child.gcLog());
             return new Phase(
                     name,
                     tables,
-                    -1,
-                    0,
-                    seconds,
+                    Long.parseLong(result.group(1)),
+                    Long.parseLong(result.group(2)),
+                    Double.parseDouble(result.group(3)),
                     peak.megabytes(),
-                    peak.pauses(),
-                    "child JVM wall time; "
-                            + child.summary().substring(child.summary().indexOf(": ") + 2));
+                    peak.afterFullMegabytes(),
+                    peak.collections(),
+                    String.format(
+                            Locale.ROOT,
+                            "listing a local directory; the plan's own time, %.1f s with JVM and Spark start-up",
+                            wallSeconds));
         }
 
         /**
          * A finished child: its GC log, and the last line it printed that starts with the summary prefix,
          * without it (an extract's steps come in run order there, unlike in the table's map).
          */
-        private record ChildRun(Path gcLog, String summary) {}
+        private record ChildRun(Path log, Path gcLog, String summary) {}
 
         /** Runs {@code transferlake <command>} on {@code roots} into the tables at {@code tables}. */
         private ChildRun child(String name, List<String> command, URI tables, List<URI> roots, String summaryPrefix) {
@@ -299,6 +349,7 @@ public final class ScaleBenchmark {
             settings.forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
             ProcessBuilder builder = JavaCommand.onThisClasspath(
                     heapLimitMb + "m", List.of("-Xlog:gc:file=" + gcLog), Map.of(), cli.mainClass(), args);
+            builder.environment().putAll(cli.environment());
             lake.server()
                     .ifPresent(server ->
                             builder.environment().putAll(ConfigLoader.secretEnvironment(server.credentials())));
@@ -319,34 +370,47 @@ public final class ScaleBenchmark {
                         .map(line -> line.substring(summaryPrefix.length()))
                         .reduce((first, last) -> last)
                         .orElse("");
-                return new ChildRun(gcLog, summary);
+                return new ChildRun(log, gcLog, summary);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw Errors.benchLocalFileFailed(log, e);
             }
         }
 
-        /** Runs the process, copying each line of its output to {@code log} and, prefixed, to stderr. */
+        /**
+         * Runs the process, copying each line of its output to {@code log} and, prefixed, to stderr. A
+         * child outlives nothing: it is killed if this JVM ends first (Ctrl-C, a scheduler's SIGTERM).
+         */
         private static int runEchoed(ProcessBuilder builder, Path log, String prefix) {
+            Process process;
             try {
                 Files.createDirectories(log.getParent());
-                Process process = builder.start();
-                try (BufferedReader in = new BufferedReader(
-                                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                        Writer file = Files.newBufferedWriter(log)) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        file.write(line);
-                        file.write('\n');
-                        System.err.println(prefix + line);
-                    }
-                    return process.waitFor();
-                } finally {
-                    process.destroyForcibly();
-                }
+                process = builder.start();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw Errors.benchLocalFileFailed(log, e);
+            }
+            Thread killChild = new Thread(process::destroyForcibly, "bench-scale-child-kill");
+            Runtime.getRuntime().addShutdownHook(killChild);
+            try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                    Writer file = Files.newBufferedWriter(log)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    file.write(line);
+                    file.write('\n');
+                    System.err.println(prefix + line);
+                }
+                return process.waitFor();
+            } catch (IOException e) {
+                throw Errors.benchLocalFileFailed(log, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw Errors.interrupted("run a bench scale phase", e);
+            } finally {
+                process.destroyForcibly();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(killChild);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is running: it kills the child.
+                }
             }
         }
     }

@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.apache.spark.api.java.function.ForeachFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.transferlake.config.Errors;
 import org.transferlake.lake.Lake;
 import org.transferlake.runs.Progress;
 import org.transferlake.source.ImageBytes;
@@ -43,17 +43,21 @@ final class ScaleImages {
         return root.resolve(String.format("s%03d/", shard));
     }
 
-    /** Writes the shards not yet marked done; returns how many images it wrote. */
-    static long ensure(SparkSession spark, URI root, long count, int shards) {
+    /**
+     * Writes the shards not yet marked done, images {@code firstIndex} to {@code firstIndex + count - 1}
+     * (sets meant to be distinct from each other take distinct ranges); returns how many it wrote.
+     */
+    static long ensure(SparkSession spark, URI root, long firstIndex, long count, int shards) {
         FileSystem fs = Lake.fileSystem(spark, root);
         List<Integer> missing = new ArrayList<>();
         for (int shard = 0; shard < shards; shard++) {
+            URI marker = shard(root, shard).resolve(DONE_MARKER);
             try {
-                if (!fs.exists(new Path(shard(root, shard).resolve(DONE_MARKER)))) {
+                if (!fs.exists(new Path(marker))) {
                     missing.add(shard);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw Errors.benchImagesUnreachable(marker, e);
             }
         }
         long perShard = count / shards;
@@ -68,8 +72,12 @@ final class ScaleImages {
             Progress.follow("bench images", toWrite, System.err, written::value, () -> {
                 spark.createDataset(missing, Encoders.INT())
                         .repartition(missing.size())
-                        .foreach((ForeachFunction<Integer>)
-                                shard -> writeShard(URI.create(rootText), shard, perShard, written));
+                        .foreach((ForeachFunction<Integer>) shard -> {
+                            writeShard(URI.create(rootText), shard, firstIndex + shard * perShard, perShard);
+                            // Once per shard: an accumulator is not for several threads, and reaches the
+                            // driver only when the task ends anyway.
+                            written.add(perShard);
+                        });
                 return null;
             });
         } finally {
@@ -78,7 +86,7 @@ final class ScaleImages {
         return toWrite;
     }
 
-    private static void writeShard(URI root, int shard, long perShard, LongAccumulator written) throws Exception {
+    private static void writeShard(URI root, int shard, long first, long perShard) throws Exception {
         Configuration hadoop = ImageBytes.executorConfiguration();
         // Only files go into directories nothing marks: no parent markers to delete after each upload (a
         // request per object otherwise).
@@ -88,12 +96,10 @@ final class ScaleImages {
         ExecutorService uploads = Executors.newFixedThreadPool(UPLOADS_PER_TASK);
         try {
             List<Future<?>> pending = new ArrayList<>();
-            long first = shard * perShard;
             for (long index = first; index < first + perShard; index++) {
                 long image = index;
                 pending.add(uploads.submit(() -> {
                     write(fs, new Path(shardRoot.resolve(String.format("%09d.png", image))), png(image));
-                    written.add(1);
                     return null;
                 }));
             }

@@ -820,7 +820,7 @@ public final class Errors {
                 BENCHMARK_BACKBONE, e.getMessage(), "Check that the temp directory is writable.", e);
     }
 
-    /** The extract benchmark's image count cannot be split evenly over the 10 classes. */
+    /** The scale benchmark's image count cannot be split evenly over its directories and phases. */
     public static TransferlakeException benchScaleImageCount(long images, int smallest, int shards) {
         return invalidInput(
                 "benchmark scale",
@@ -829,6 +829,7 @@ public final class Errors {
                 "Pass e.g. --images 100000.");
     }
 
+    /** The scale benchmark's plan listing cannot be split evenly over its directories. */
     public static TransferlakeException benchPlanPathCount(long planPaths, int directories) {
         return invalidInput(
                 "benchmark scale",
@@ -837,14 +838,49 @@ public final class Errors {
                 "Pass e.g. --plan-paths 1000000.");
     }
 
+    /** A heap no child JVM can run an extract in. */
+    public static TransferlakeException benchDriverHeapTooSmall(int heapMb, int smallestMb) {
+        return invalidInput(
+                "benchmark scale",
+                "--driver-heap must be at least " + smallestMb + " MB, got " + heapMb,
+                "Pass e.g. --driver-heap 1024.");
+    }
+
     /** A bench phase's child JVM failed: its log says why. */
-    public static TransferlakeException benchPhaseFailed(String phase, int exitCode, java.nio.file.Path log) {
+    public static TransferlakeException benchPhaseFailed(String phase, int exitCode, Path log) {
         return TransferlakeException.cannot(
                 "benchmark scale",
                 "phase '" + phase + "' exited with code " + exitCode,
                 "Its output is in " + log + ".");
     }
 
+    /** A bench phase's child JVM succeeded but did not print the line its numbers come from. */
+    public static TransferlakeException benchPhaseOutputUnexpected(String phase, String lineStart, Path log) {
+        return TransferlakeException.cannot(
+                "benchmark scale",
+                "phase '" + phase + "' printed no line starting '" + lineStart + "'",
+                "Its output is in " + log + "; this is a bug if it finished normally.");
+    }
+
+    /** The scale benchmark's local files (logs, GC logs, the plan's listing) could not be written or read. */
+    public static TransferlakeException benchLocalFileFailed(Path path, java.io.IOException e) {
+        return TransferlakeException.cannot(
+                "benchmark scale",
+                "reading or writing " + path + " failed (" + e.getMessage() + ")",
+                "Pass a writable local directory with --work-dir.",
+                e);
+    }
+
+    /** The lake did not answer while the scale benchmark checked which of its images exist. */
+    public static TransferlakeException benchImagesUnreachable(URI marker, java.io.IOException e) {
+        return TransferlakeException.cannot(
+                "benchmark scale",
+                "checking " + marker + " failed (" + e.getMessage() + ")",
+                "Check that the lake is reachable and the credentials can read it.",
+                e);
+    }
+
+    /** The extract benchmark's image count cannot be split evenly over the 10 classes. */
     public static TransferlakeException benchImageCountNotTens(int images) {
         return TransferlakeException.cannot(
                 "benchmark extract",

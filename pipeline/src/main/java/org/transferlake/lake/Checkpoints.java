@@ -26,20 +26,23 @@ public final class Checkpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
     private final SparkSession spark;
-    /** The directory every run's checkpoints go under, when they are not local. */
-    private final Optional<URI> parent;
+    /**
+     * Where runs of this lake may have checkpointed: this run's parent directory when it is not local,
+     * and the default one in the lake (a cluster run's, when this one is local).
+     */
+    private final List<URI> parents;
 
     private final Optional<URI> directory;
 
-    private Checkpoints(SparkSession spark, Optional<URI> parent, String runId) {
+    private Checkpoints(SparkSession spark, Optional<URI> parent, List<URI> parents, String runId) {
         this.spark = spark;
-        this.parent = parent;
+        this.parents = parents;
         this.directory = parent.map(runs -> runs.resolve(runId + "/"));
     }
 
     /** Executors' block stores: for sessions that are not a run's (one-off reads, tests). */
     public static Checkpoints local(SparkSession spark) {
-        return new Checkpoints(spark, Optional.empty(), "");
+        return new Checkpoints(spark, Optional.empty(), List.of(), "");
     }
 
     /**
@@ -49,15 +52,17 @@ public final class Checkpoints implements AutoCloseable {
      */
     public static Checkpoints forRun(SparkSession spark, URI lakeRoot, String configured, String runId) {
         String master = spark.sparkContext().master();
+        URI inTheLake = lakeRoot.resolve("_checkpoints/");
         boolean local = configured.equals(RunsConfig.LOCAL_CHECKPOINTS)
                 || (configured.equals(RunsConfig.AUTO_CHECKPOINTS) && master.matches("local(\\[.*])?"));
         if (local) {
-            return local(spark);
+            return new Checkpoints(spark, Optional.empty(), List.of(inTheLake), runId);
         }
         URI parent = configured.equals(RunsConfig.AUTO_CHECKPOINTS)
-                ? lakeRoot.resolve("_checkpoints/")
+                ? inTheLake
                 : URI.create(configured.endsWith("/") ? configured : configured + "/");
-        return new Checkpoints(spark, Optional.of(parent), runId);
+        List<URI> parents = parent.equals(inTheLake) ? List.of(parent) : List.of(parent, inTheLake);
+        return new Checkpoints(spark, Optional.of(parent), parents, runId);
     }
 
     /** {@code rows}, computed now and kept for the rest of the run: later reads never recompute them. */
@@ -91,9 +96,12 @@ public final class Checkpoints implements AutoCloseable {
         directory.ifPresent(this::delete);
     }
 
-    /** Deletes the checkpoint directories of runs that died before they could (marked abandoned). */
+    /**
+     * Deletes the checkpoint directories of runs that died before they could (marked abandoned), where
+     * this run would checkpoint and in the lake's default place.
+     */
     public void deleteLeftBy(List<String> deadRunIds) {
-        parent.ifPresent(runs -> deadRunIds.forEach(runId -> delete(runs.resolve(runId + "/"))));
+        parents.forEach(runs -> deadRunIds.forEach(runId -> delete(runs.resolve(runId + "/"))));
     }
 
     private void delete(URI checkpoints) {

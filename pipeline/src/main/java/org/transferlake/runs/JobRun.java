@@ -67,7 +67,13 @@ final class JobRun {
                                         spark.sparkContext().hadoopConfiguration(), config.lake()),
                                 cause,
                                 e))
-                        .or(() -> ourCause(e))
+                        .or(() -> ourCause(e).map(ours -> {
+                            if (ours != e) {
+                                // Ours goes to the reader; Spark's wrapper names the stage, task and executor.
+                                LOG.warn("{} {} failed in a task; Spark reported:", job, runId, e);
+                            }
+                            return ours;
+                        }))
                         .orElseGet(() ->
                                 e instanceof RuntimeException runtime ? runtime : Errors.runFailed(job, runId, e));
                 try {
@@ -86,15 +92,7 @@ final class JobRun {
      * arrives wrapped in Spark's job failure, and says more to the reader than that wrapper.
      */
     static Optional<RuntimeException> ourCause(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof TransferlakeException ours) {
-                return Optional.of(ours);
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return Optional.empty();
+        return firstCause(e, cause -> cause instanceof TransferlakeException).map(RuntimeException.class::cast);
     }
 
     /**
@@ -102,15 +100,20 @@ final class JobRun {
      * network failure, not a refusal (an access-denied or missing object is the store answering).
      */
     static Optional<Throwable> lakeCause(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.ConnectException
-                    || cause instanceof java.net.SocketTimeoutException
-                    || cause instanceof java.net.UnknownHostException
-                    || cause instanceof java.net.NoRouteToHostException) {
+        return firstCause(
+                e,
+                cause -> cause instanceof java.net.ConnectException
+                        || cause instanceof java.net.SocketTimeoutException
+                        || cause instanceof java.net.UnknownHostException
+                        || cause instanceof java.net.NoRouteToHostException);
+    }
+
+    private static Optional<Throwable> firstCause(Throwable e, java.util.function.Predicate<Throwable> wanted) {
+        // Bounded: nothing stops two exceptions from naming each other as their cause.
+        Throwable cause = e;
+        for (int depth = 0; cause != null && depth < 100; depth++, cause = cause.getCause()) {
+            if (wanted.test(cause)) {
                 return Optional.of(cause);
-            }
-            if (cause.getCause() == cause) {
-                break;
             }
         }
         return Optional.empty();
