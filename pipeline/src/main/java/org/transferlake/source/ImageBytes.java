@@ -13,8 +13,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.functional.FutureIO;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -47,7 +49,7 @@ public final class ImageBytes {
     }
 
     /**
-     * {@code files} (with a {@code path} column) plus {@code content} (the bytes) and
+     * {@code files} (with the listing's {@code path} and {@code size} columns) plus {@code content} (the bytes) and
      * {@code content_sha256} (lower-case hex, as Spark's {@code sha2(content, 256)}), reading up to
      * {@code readAhead} files ahead of the consumer in each task.
      */
@@ -55,16 +57,20 @@ public final class ImageBytes {
         StructType schema = files.schema()
                 .add("content", DataTypes.BinaryType, false)
                 .add("content_sha256", DataTypes.StringType, false);
-        return files.mapPartitions(new ReadAhead(files.schema().fieldIndex("path"), readAhead), Encoders.row(schema));
+        return files.mapPartitions(
+                new ReadAhead(files.schema().fieldIndex("path"), files.schema().fieldIndex("size"), readAhead),
+                Encoders.row(schema));
     }
 
     private static final class ReadAhead implements MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final int pathIndex;
+        private final int sizeIndex;
         private final int readAhead;
 
-        ReadAhead(int pathIndex, int readAhead) {
+        ReadAhead(int pathIndex, int sizeIndex, int readAhead) {
             this.pathIndex = pathIndex;
+            this.sizeIndex = sizeIndex;
             this.readAhead = readAhead;
         }
 
@@ -134,7 +140,7 @@ public final class ImageBytes {
                 MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
                 byte[] content;
                 FileSystem fs = path.getFileSystem(hadoop);
-                try (InputStream in = new DigestInputStream(fs.open(path), sha256)) {
+                try (InputStream in = new DigestInputStream(open(fs, path, row.getLong(sizeIndex)), sha256)) {
                     content = in.readAllBytes();
                 }
                 Object[] values = new Object[row.length() + 2];
@@ -149,6 +155,33 @@ public final class ImageBytes {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("Every JVM has SHA-256", e);
             }
+        }
+    }
+
+    private static final String S3A_FILE_SYSTEM = "org.apache.hadoop.fs.s3a.S3AFileSystem";
+
+    /**
+     * Opens a listed file. S3A's plain {@code open} first asks the store for the object's metadata (a HEAD
+     * request), which for a small image is half of the requests that read it; the listing already has
+     * its length, so S3A is given that instead. A file replaced since the listing is read up to its
+     * listed length, and its new metadata makes the next run read it again.
+     */
+    private static InputStream open(FileSystem fs, Path path, long listedSize) throws IOException {
+        // By name: the S3A classes are loaded only where S3A is in use (they may be absent elsewhere).
+        if (!fs.getClass().getName().equals(S3A_FILE_SYSTEM)) {
+            return fs.open(path);
+        }
+        Path qualified = fs.makeQualified(path);
+        return FutureIO.awaitFuture(fs.openFile(qualified)
+                .withFileStatus(S3aListedFile.status(qualified, listedSize, fs.getDefaultBlockSize(qualified)))
+                .build());
+    }
+
+    /** Kept apart so that S3A's classes load only when an S3A file is opened. */
+    private static final class S3aListedFile {
+        static FileStatus status(Path qualified, long size, long blockSize) {
+            // No etag or version: S3A takes them from the first response and holds later reads of the stream to it.
+            return new org.apache.hadoop.fs.s3a.S3AFileStatus(size, 0, qualified, blockSize, null, null, null);
         }
     }
 }

@@ -89,6 +89,37 @@ class ImageListingTest {
     }
 
     @Test
+    void listedObjectsAreReadWithoutAskingTheStoreForTheirMetadataAgain() throws Exception {
+        // Listed first, so that only the reads below reach the store. Executors share the driver's cached
+        // file system in local mode: its counters see the tasks' requests.
+        Dataset<Row> files = spark.createDataFrame(listing().where("size > 0").collectAsList(), ImageListing.METADATA)
+                .repartition(3);
+        FileSystem fs = FileSystem.get(root, spark.sparkContext().hadoopConfiguration());
+        long headsBefore = metadataRequests(fs);
+        long getsBefore = getRequests(fs);
+
+        long read = ImageBytes.readHashed(files, 2).select("content_sha256").count();
+                + org.apache.hadoop.fs.statistics.IOStatisticsSupport.retrieveIOStatistics(fs)
+                        .counters());
+
+        assertThat(read).isEqualTo(IMAGES.size() - 1);
+        assertThat(getRequests(fs) - getsBefore).isEqualTo(read);
+        assertThat(metadataRequests(fs) - headsBefore).isZero();
+    }
+
+    private static long metadataRequests(FileSystem fs) {
+        return org.apache.hadoop.fs.statistics.IOStatisticsSupport.retrieveIOStatistics(fs)
+                .counters()
+                .get("object_metadata_request");
+    }
+
+    private static long getRequests(FileSystem fs) {
+        return org.apache.hadoop.fs.statistics.IOStatisticsSupport.retrieveIOStatistics(fs)
+                .counters()
+                .get("stream_read_opened");
+    }
+
+    @Test
     void bytesReadInTasksEqualSparksBinaryFileAndItsSha256() {
         Dataset<Row> files = listing().where("size > 0").repartition(3);
         Map<String, String> hashes = new TreeMap<>();
