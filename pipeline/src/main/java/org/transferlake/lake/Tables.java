@@ -162,9 +162,10 @@ public final class Tables {
         merge(table, source, Map.of()).whenNotMatched().insertAll().execute();
     }
 
-    /** Whether the table has been created in the lake. */
-    public boolean exists(LakeTable table) {
-        return DeltaTable.isDeltaTable(spark, table.location(root).toString());
+    /** Whether the table has been created in the lake (asked of the store once it has been ensured here). */
+    public synchronized boolean exists(LakeTable table) {
+        return ensured.contains(table)
+                || DeltaTable.isDeltaTable(spark, table.location(root).toString());
     }
 
     /** Files and bytes of the table's current version, from its Delta log. */

@@ -109,6 +109,17 @@ class IncrementalTest {
                 .contains("BroadcastHashJoin");
     }
 
+    @Test
+    void smallKnownPathsAreBroadcastAsTheyAreWithNoAggregation() {
+        Dataset<Row> candidates = frame(RowFactory.create("touched", 10L, T2, null));
+        Dataset<Row> smallKnown = Incremental.broadcastIfSmall(known.localCheckpoint(true));
+
+        for (Dataset<Row> split : List.of(
+                Incremental.knownPaths(candidates, smallKnown), Incremental.unknownPaths(candidates, smallKnown))) {
+            assertThat(plan(split)).contains("BroadcastHashJoin").doesNotContain("HashAggregate");
+        }
+    }
+
     private static String plan(Dataset<Row> rows) {
         return rows.queryExecution().sparkPlan().toString();
     }
