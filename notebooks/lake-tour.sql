@@ -1,6 +1,6 @@
 -- transferlake: a tour of the tables, for data engineers.
--- Run it with spark-sql configured for the lake (see README "Attaching other tools"), or paste the
--- statements into a notebook. Every statement here is executed by the test suite
+-- Run it with `bin/transferlake sql -f notebooks/lake-tour.sql`, with spark-sql configured for the
+-- lake (see README "Attaching other tools"), or paste the statements into a notebook. Every statement here is executed by the test suite
 -- (HeadsAndScoringTest.everyNotebookQueryRuns), so this file cannot drift from the schema.
 
 -- 1. Images per backbone, split and label.

@@ -27,17 +27,32 @@ class LayeringTest {
      * forbids on top: {@code lake} knows nothing of models, and {@code heads} and {@code score} work
      * on stored features only (no backbone, no TensorFlow).
      */
-    private static final Map<String, Set<String>> MAY_USE = Map.of(
-            "config", Set.of(),
-            "image", Set.of("config"),
-            "source", Set.of("config", "image"),
-            "backbone", Set.of("config", "image"),
-            "embed", Set.of("config", "image", "source", "backbone"),
-            "lake", Set.of("config", "image", "source"),
-            "heads", Set.of("config", "image", "source", "lake"),
-            "score", Set.of("config", "image", "source", "lake", "heads"),
-            "runs", Set.of("config", "image", "source", "backbone", "embed", "lake", "heads", "score"),
-            "bench", Set.of("config", "image", "source", "backbone", "embed", "lake", "heads", "score", "runs"));
+    private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
+            Map.entry("config", Set.of()),
+            Map.entry("image", Set.of("config")),
+            Map.entry("source", Set.of("config", "image")),
+            Map.entry("backbone", Set.of("config", "image")),
+            Map.entry("embed", Set.of("config", "image", "source", "backbone")),
+            Map.entry("lake", Set.of("config", "image", "source")),
+            Map.entry("heads", Set.of("config", "image", "source", "lake")),
+            Map.entry("score", Set.of("config", "image", "source", "lake", "heads")),
+            Map.entry("query", Set.of("config", "image", "source", "backbone", "lake", "heads", "score")),
+            Map.entry(
+                    "runs",
+                    Set.of("config", "image", "source", "backbone", "embed", "lake", "heads", "score", "query")),
+            Map.entry(
+                    "bench",
+                    Set.of(
+                            "config",
+                            "image",
+                            "source",
+                            "backbone",
+                            "embed",
+                            "lake",
+                            "heads",
+                            "score",
+                            "query",
+                            "runs")));
 
     @Test
     void noPackageImportsOneAfterItInTheOrder() throws IOException {

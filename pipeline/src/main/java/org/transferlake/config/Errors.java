@@ -1093,4 +1093,65 @@ public final class Errors {
                 "no image decoded for " + variant + " (every one was rejected as extract would quarantine it)",
                 "Run extract on the same images and read the quarantine table.");
     }
+
+    // SQL, catalog, similarity
+
+    /** The catalog already has one of our names, at another lake's location. */
+    public static TransferlakeException tableRegisteredElsewhere(String name, String registered, String expected) {
+        return invalidInput(
+                "register " + name,
+                "the catalog already has it at " + registered + ", not at this lake's " + expected,
+                "If that table is stale, DROP TABLE " + name + " and register again; otherwise register this lake"
+                        + " in another metastore.");
+    }
+
+    /** A statement of a {@code sql} session failed; {@code reason} is Spark's message, on one line. */
+    public static TransferlakeException sqlStatementFailed(int statement, int line, String reason) {
+        return TransferlakeException.cannot(
+                "run statement " + statement + " (line " + line + ")",
+                reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason,
+                "Fix it and run it again.");
+    }
+
+    /** The {@code -f} file of {@code sql} or a notebook cannot be read. */
+    public static TransferlakeException sqlFileUnreadable(Path file, IOException e) {
+        return invalidInput(
+                "read " + file,
+                e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                "Check the path and its permissions.",
+                e);
+    }
+
+    /** The two arrays given to {@code cosine_similarity} differ in length: two feature spaces. */
+    public static TransferlakeException vectorLengthsDiffer(String function, int left, int right) {
+        return invalidInput(
+                "compute " + function,
+                "the arrays have " + left + " and " + right + " elements",
+                "Compare embeddings of one backbone_id (transferlake.features_current holds one).");
+    }
+
+    /** {@code similar} was asked for a path with no embedding under the configured backbone. */
+    public static TransferlakeException noEmbeddingToCompare(String path, String backboneId) {
+        return invalidInput(
+                "find images similar to " + path,
+                "it has no embedding under " + backboneId,
+                "Run extract over it first, or check the path: SELECT path FROM transferlake.features_current.");
+    }
+
+    /** {@code similar -k} out of range. */
+    public static TransferlakeException similarCountOutOfRange(int k, int max) {
+        return invalidInput(
+                "find similar images", "-k is " + k + "; it must be between 1 and " + max, "Pass a k in that range.");
+    }
+
+    /** {@code sql --output} names no format. */
+    public static TransferlakeException unknownResultFormat(String name) {
+        return invalidInput("print results", "'" + name + "' is not an output format", "Use table, csv or json.");
+    }
+
+    /** {@code sql --max-rows} below zero. */
+    public static TransferlakeException negativeMaxRows(int maxRows) {
+        return invalidInput(
+                "print results", "--max-rows is " + maxRows, "Pass 0 to print every row, or a positive limit.");
+    }
 }

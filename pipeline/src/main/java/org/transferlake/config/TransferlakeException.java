@@ -49,4 +49,25 @@ public final class TransferlakeException extends RuntimeException {
     static TransferlakeException cannot(Kind kind, String action, String reason, String fix, Throwable cause) {
         return new TransferlakeException(kind, "Cannot " + action + ": " + reason + ". " + fix, cause);
     }
+
+    /**
+     * Ours, as {@code e} or among its causes: a task's error reaches the driver inside Spark's job
+     * failure, and the reader wants ours, not "Job aborted".
+     */
+    public static java.util.Optional<TransferlakeException> within(Throwable e) {
+        return firstCause(e, cause -> cause instanceof TransferlakeException).map(TransferlakeException.class::cast);
+    }
+
+    /** The first of {@code e} and its causes that is {@code wanted}. */
+    public static java.util.Optional<Throwable> firstCause(
+            Throwable e, java.util.function.Predicate<Throwable> wanted) {
+        // Bounded: nothing stops two exceptions from naming each other as their cause.
+        Throwable cause = e;
+        for (int depth = 0; cause != null && depth < 100; depth++, cause = cause.getCause()) {
+            if (wanted.test(cause)) {
+                return java.util.Optional.of(cause);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

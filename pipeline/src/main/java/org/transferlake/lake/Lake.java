@@ -14,7 +14,8 @@ import org.transferlake.config.PipelineConfig;
 
 /**
  * A lake ready for work: the embedded server when configured, and a Spark session with Delta and
- * s3a set up. Closing it stops both, in that order.
+ * s3a set up, the lake's tables registered by name and its SQL functions defined. Closing it stops
+ * both, in that order.
  */
 public final class Lake implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Lake.class);
@@ -50,6 +51,7 @@ public final class Lake implements AutoCloseable {
                     spark.sparkContext().master());
             probe(spark.sparkContext().hadoopConfiguration(), config.lake().root(), connection);
             new Tables(spark, config.lake().root()).registerExisting();
+            SqlFunctions.register(spark);
             return new Lake(config, server, spark);
         } catch (RuntimeException e) {
             server.ifPresent(EmbeddedS3Server::close);

@@ -10,9 +10,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /** Reading and writing the lake's Delta tables: the only place that does. */
 public final class Tables {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tables.class);
     private final SparkSession spark;
     private final URI root;
     private final Checkpoints checkpoints;
@@ -35,22 +37,34 @@ public final class Tables {
         return checkpoints.keep(rows);
     }
 
-    /** Creates the table if missing (with its schema and partitioning) and registers its name. */
+    /**
+     * Creates the table if missing (with its schema, comments and partitioning) and registers its name.
+     * A table an older version created gains the columns and comments this version declares.
+     */
     public synchronized void ensure(LakeTable table) {
         if (ensured.contains(table)) {
             return;
         }
         String location = table.location(root).toString();
         if (DeltaTable.isDeltaTable(spark, location)) {
-            addMissingColumns(table, location);
+            // One snapshot for both checks. Delta's public API has the schema but not the table comment, short of
+            // DESCRIBE DETAIL, which also sums the table's files.
+            org.apache.spark.sql.delta.actions.Metadata existing = org.apache.spark.sql.delta.DeltaLog.forTable(
+                            spark, location)
+                    .update(false, scala.Option.empty(), scala.Option.empty())
+                    .metadata();
+            addMissingColumns(table, location, existing.schema());
+            addMissingComments(table, existing.schema(), existing.description());
+            register(table, false);
         } else {
             DeltaTable.createIfNotExists(spark)
                     .location(location)
-                    .addColumns(table.schema())
+                    .comment(table.comment())
+                    .addColumns(table.schemaWithComments())
                     .partitionedBy(table.partitionColumns().toArray(String[]::new))
                     .execute();
+            register(table, false);
         }
-        register(table);
         ensured.add(table);
     }
 
@@ -58,13 +72,12 @@ public final class Tables {
      * Gives a table written by an older version the columns this version declares (they read as
      * null in older rows): an append of no rows with the declared schema, one metadata commit.
      */
-    private void addMissingColumns(LakeTable table, String location) {
-        java.util.Set<String> existing = java.util.Set.of(
-                spark.read().format("delta").load(location).schema().fieldNames());
-        if (existing.containsAll(java.util.Arrays.asList(table.schema().fieldNames()))) {
+    private void addMissingColumns(LakeTable table, String location, StructType existing) {
+        if (java.util.Set.of(existing.fieldNames())
+                .containsAll(java.util.Arrays.asList(table.schema().fieldNames()))) {
             return;
         }
-        spark.createDataFrame(java.util.List.of(), table.schema())
+        spark.createDataFrame(java.util.List.of(), table.schemaWithComments())
                 .write()
                 .format("delta")
                 .mode("append")
@@ -72,28 +85,130 @@ public final class Tables {
                 .save(location);
     }
 
+    /** The declared table and column comments, where an older table lacks them: one commit each, once. */
+    private void addMissingComments(LakeTable table, StructType existing, String description) {
+        // By path, not name: the name may be another lake's table (see register). Config validation refuses
+        // backticks, quotes and backslashes in the root.
+        String name = "delta.`" + table.location(root) + "`";
+        java.util.Map<String, String> existingComments = new java.util.HashMap<>();
+        for (org.apache.spark.sql.types.StructField field : existing.fields()) {
+            if (field.getComment().isDefined()) {
+                existingComments.put(field.name(), field.getComment().get());
+            }
+        }
+        for (org.apache.spark.sql.types.StructField field :
+                table.schemaWithComments().fields()) {
+            String comment = field.getComment().get();
+            if (!comment.equals(existingComments.get(field.name()))) {
+                spark.sql("ALTER TABLE " + name + " ALTER COLUMN " + field.name() + " COMMENT " + sqlString(comment));
+            }
+        }
+        if (!table.comment().equals(description)) {
+            spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES ('comment' = " + sqlString(table.comment()) + ")");
+        }
+    }
+
+    /** {@code value} as a Spark SQL string literal, for text that must be SQL (DDL, view definitions). */
+    static String sqlString(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     /** Registers every existing table by name in the session catalog. */
     public void registerExisting() {
         for (LakeTable table : LakeTable.values()) {
             if (DeltaTable.isDeltaTable(spark, table.location(root).toString())) {
-                register(table);
+                register(table, false);
             }
         }
     }
 
-    private void register(LakeTable table) {
+    /** What registering did for one name. */
+    public record Registration(String name, String location, Outcome outcome) {
+        public enum Outcome {
+            /** Registered now. */
+            CREATED,
+            /** Already registered, at this location. */
+            PRESENT,
+            /** A view, defined (again) for the configured backbone. */
+            DEFINED,
+            /** Not registered: the table, or a table the view reads, does not exist yet. */
+            NOT_IN_LAKE
+        }
+    }
+
+    /**
+     * Registers every existing table in the session's catalog (a metastore, when the session has one)
+     * and defines the views over them for {@code backboneId}. Idempotent; refuses a name the catalog
+     * already has at another location, which would be another lake's table.
+     */
+    public java.util.List<Registration> registerAll(String backboneId) {
+        java.util.List<Registration> done = new java.util.ArrayList<>();
+        java.util.Set<LakeTable> present = java.util.EnumSet.noneOf(LakeTable.class);
+        for (LakeTable table : LakeTable.values()) {
+            String location = table.location(root).toString();
+            if (!DeltaTable.isDeltaTable(spark, location)) {
+                done.add(new Registration(table.qualifiedName(), location, Registration.Outcome.NOT_IN_LAKE));
+                continue;
+            }
+            present.add(table);
+            done.add(new Registration(
+                    table.qualifiedName(),
+                    location,
+                    register(table, true) ? Registration.Outcome.CREATED : Registration.Outcome.PRESENT));
+        }
+        for (LakeView view : LakeView.values()) {
+            if (!present.containsAll(view.tables())) {
+                done.add(new Registration(view.qualifiedName(), "", Registration.Outcome.NOT_IN_LAKE));
+                continue;
+            }
+            spark.sql("CREATE OR REPLACE VIEW " + view.qualifiedName() + " COMMENT " + sqlString(view.comment())
+                    + " AS " + view.query(backboneId));
+            done.add(new Registration(view.qualifiedName(), "", Registration.Outcome.DEFINED));
+        }
+        return done;
+    }
+
+    /**
+     * Registers the table's name at its location; false when it already was. A name the catalog has at
+     * another location (a shared metastore's other lake) is refused when {@code strict} (the
+     * {@code register} command), else left as it is with a warning: a job reads its tables by path.
+     */
+    private boolean register(LakeTable table, boolean strict) {
         if (!databaseCreated) {
             // The root is the one value in SQL text here; config validation refuses quotes and backslashes in it.
             spark.sql("CREATE DATABASE IF NOT EXISTS " + LakeTable.DATABASE + " LOCATION '" + root + "'");
             databaseCreated = true;
         }
-        if (!spark.catalog().tableExists(table.qualifiedName())) {
-            // Through the catalog, not SQL text: the location is data.
-            spark.catalog()
-                    .createTable(
-                            table.qualifiedName(),
-                            "delta",
-                            Map.of("path", table.location(root).toString()));
+        String location = table.location(root).toString();
+        if (spark.catalog().tableExists(table.qualifiedName())) {
+            java.net.URI registered = registeredLocation(table);
+            if (!new org.apache.hadoop.fs.Path(registered).equals(new org.apache.hadoop.fs.Path(location))) {
+                if (strict) {
+                    throw org.transferlake.config.Errors.tableRegisteredElsewhere(
+                            table.qualifiedName(), registered.toString(), location);
+                }
+                LOG.warn(
+                        "{} is registered at {}, not at this lake's {}: queries by that name read that table",
+                        table.qualifiedName(),
+                        registered,
+                        location);
+            }
+            return false;
+        }
+        // Through the catalog, not SQL text: the location is data.
+        spark.catalog().createTable(table.qualifiedName(), "delta", Map.of("path", location));
+        return true;
+    }
+
+    private java.net.URI registeredLocation(LakeTable table) {
+        try {
+            return spark.sessionState()
+                    .catalog()
+                    .getTableMetadata(new org.apache.spark.sql.catalyst.TableIdentifier(
+                            table.tableName(), scala.Option.apply(LakeTable.DATABASE)))
+                    .location();
+        } catch (org.apache.spark.sql.AnalysisException e) {
+            throw new IllegalStateException(table.qualifiedName() + " was in the catalog a moment ago", e);
         }
     }
 

@@ -67,7 +67,7 @@ final class JobRun {
                                         spark.sparkContext().hadoopConfiguration(), config.lake()),
                                 cause,
                                 e))
-                        .or(() -> ourCause(e).map(ours -> {
+                        .or(() -> TransferlakeException.within(e).<RuntimeException>map(ours -> {
                             if (ours != e) {
                                 // Ours goes to the reader; Spark's wrapper names the stage, task and executor.
                                 LOG.warn("{} {} failed in a task; Spark reported:", job, runId, e);
@@ -88,34 +88,15 @@ final class JobRun {
     }
 
     /**
-     * Our own error in {@code e} or its causes: one a task threw (a directory it could not list, say)
-     * arrives wrapped in Spark's job failure, and says more to the reader than that wrapper.
-     */
-    static Optional<RuntimeException> ourCause(Throwable e) {
-        return firstCause(e, cause -> cause instanceof TransferlakeException).map(RuntimeException.class::cast);
-    }
-
-    /**
      * The cause of {@code e} that says the object store did not answer (after s3a's retries), if any: a
      * network failure, not a refusal (an access-denied or missing object is the store answering).
      */
     static Optional<Throwable> lakeCause(Throwable e) {
-        return firstCause(
+        return TransferlakeException.firstCause(
                 e,
                 cause -> cause instanceof java.net.ConnectException
                         || cause instanceof java.net.SocketTimeoutException
                         || cause instanceof java.net.UnknownHostException
                         || cause instanceof java.net.NoRouteToHostException);
-    }
-
-    private static Optional<Throwable> firstCause(Throwable e, java.util.function.Predicate<Throwable> wanted) {
-        // Bounded: nothing stops two exceptions from naming each other as their cause.
-        Throwable cause = e;
-        for (int depth = 0; cause != null && depth < 100; depth++, cause = cause.getCause()) {
-            if (wanted.test(cause)) {
-                return Optional.of(cause);
-            }
-        }
-        return Optional.empty();
     }
 }

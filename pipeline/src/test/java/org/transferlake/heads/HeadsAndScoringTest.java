@@ -260,12 +260,8 @@ class HeadsAndScoringTest {
             spark.sql("CREATE TABLE " + table.qualifiedName() + " USING delta LOCATION '" + table.location(root) + "'");
         }
         String notebook = java.nio.file.Files.readString(Path.of("../notebooks/lake-tour.sql"));
-        List<String> statements = java.util.Arrays.stream(notebook.split(";\\s*\\n"))
-                .map(block -> block.lines()
-                        .filter(line -> !line.strip().startsWith("--"))
-                        .collect(java.util.stream.Collectors.joining("\n"))
-                        .strip())
-                .filter(statement -> !statement.isEmpty())
+        List<String> statements = org.transferlake.query.SqlScript.split(notebook).stream()
+                .map(org.transferlake.query.SqlScript.Statement::text)
                 .toList();
         assertThat(statements).hasSize(10);
         List<Integer> rowCounts = statements.stream()

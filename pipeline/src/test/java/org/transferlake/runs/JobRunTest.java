@@ -28,9 +28,12 @@ class JobRunTest {
                 java.net.URI.create("s3a://lake/images/d1/"), new java.io.FileNotFoundException("d1"));
         Exception sparkJob = new Exception("Job aborted due to stage failure", listing);
 
-        assertThat(JobRun.ourCause(sparkJob)).containsSame(listing);
-        assertThat(JobRun.ourCause(listing)).containsSame(listing);
-        assertThat(JobRun.ourCause(new Exception("Job aborted", new IllegalStateException("a bug"))))
+        assertThat(org.transferlake.config.TransferlakeException.within(sparkJob))
+                .containsSame(listing);
+        assertThat(org.transferlake.config.TransferlakeException.within(listing))
+                .containsSame(listing);
+        assertThat(org.transferlake.config.TransferlakeException.within(
+                        new Exception("Job aborted", new IllegalStateException("a bug"))))
                 .isEmpty();
     }
 }
