@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.transferlake.config.Errors;
@@ -48,7 +49,13 @@ public enum ResultFormat {
         String[] names = rows.columns();
         StructField[] fields = rows.schema().fields();
         if (this == JSON) {
-            return print(rows.toJSON().toDF(), maxRows, line -> out.println(line[0]));
+            // Options given to the expression, not the session: tasks may not see the session's conf.
+            Column[] all = java.util.Arrays.stream(names)
+                    .map(name -> rows.col("`" + name.replace("`", "``") + "`"))
+                    .toArray(Column[]::new);
+            Dataset<Row> json = rows.select(
+                    functions.to_json(functions.struct(all), java.util.Map.of("ignoreNullFields", "false")));
+            return print(json, maxRows, line -> out.println(line[0]));
         }
         // Renamed by position first: a join's output may repeat a name.
         String[] positions = new String[names.length];

@@ -11,7 +11,10 @@ import java.util.List;
 public final class SqlScript {
     private SqlScript() {}
 
-    /** One statement: its text without the ending semicolon, and the line (from 1) it starts on. */
+    /**
+     * One statement: its text from its first code (comments before it left out) to before its ending
+     * semicolon, and the line (from 1) that code is on.
+     */
     public record Statement(String text, int line) {}
 
     /** The statements of {@code script}, in order; a part holding only comments or blanks is none. */
@@ -21,10 +24,11 @@ public final class SqlScript {
         int start = 0;
         while (true) {
             int end = scanner.nextTerminator();
-            String text = script.substring(start, end < 0 ? script.length() : end);
-            int offset = scanner.firstCode(start, end < 0 ? script.length() : end);
+            int stop = end < 0 ? script.length() : end;
+            // From its first code: comments before it are the script's, and Spark counts lines from there.
+            int offset = scanner.firstCode(start, stop);
             if (offset >= 0) {
-                statements.add(new Statement(text.strip(), lineOf(script, offset)));
+                statements.add(new Statement(script.substring(offset, stop).strip(), lineOf(script, offset)));
             }
             if (end < 0) {
                 return statements;

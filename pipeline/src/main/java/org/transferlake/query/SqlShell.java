@@ -32,8 +32,6 @@ public final class SqlShell {
     private final PrintWriter err;
 
     public SqlShell(SparkSession spark, ResultFormat format, int maxRows, PrintWriter out, PrintWriter err) {
-        // JSON rows keep their null fields: a script reading them finds every column.
-        spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
         this.spark = spark;
         this.format = format;
         this.maxRows = maxRows;

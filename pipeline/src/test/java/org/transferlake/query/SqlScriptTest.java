@@ -23,7 +23,7 @@ class SqlScriptTest {
         assertThat(SqlScript.split(script))
                 .containsExactly(
                         new SqlScript.Statement("SELECT 'a;b' AS s, \"c;d\" AS t, `e;f` FROM x", 2),
-                        new SqlScript.Statement("/* block; comment */ SELECT 'it\\'s;' AS quoted", 3),
+                        new SqlScript.Statement("SELECT 'it\\'s;' AS quoted", 3),
                         new SqlScript.Statement("SELECT 3 -- trailing; comment", 5));
     }
 

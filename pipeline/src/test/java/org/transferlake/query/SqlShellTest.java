@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,12 +43,12 @@ class SqlShellTest {
         assertThat(out.toString())
                 .isEqualTo(String.join(
                         "\n",
-                        "+----+------------------+------------+",
-                        "| n  | s                | v          |",
-                        "+----+------------------+------------+",
-                        "|  1 | plain            | [1.5, 2.0] |",
+                        "+----+-----------------+------------+",
+                        "| n  | s               | v          |",
+                        "+----+-----------------+------------+",
+                        "|  1 | plain           | [1.5, 2.0] |",
                         "| 22 | a, \"quoted\" one | NULL       |",
-                        "+----+------------------+------------+",
+                        "+----+-----------------+------------+",
                         ""));
         assertThat(err.toString()).matches("2 rows in \\d+\\.\\d\\d s\n");
     }
@@ -117,11 +116,8 @@ class SqlShellTest {
         String typed = "SELECT\n  41 + 1 AS answer;\nSELECT * FROM nope;\nSELECT 'still here' AS s;\nquit\n";
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         Path history = home.resolve("history");
-        try (Terminal terminal = TerminalBuilder.builder()
-                .system(false)
-                .dumb(true)
-                .streams(new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), screen)
-                .build()) {
+        try (Terminal terminal = new org.jline.terminal.impl.DumbTerminal(
+                new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), screen)) {
             new SqlShell(spark, ResultFormat.TABLE, 1000, terminal.writer(), new PrintWriter(err))
                     .interactive(terminal, history);
         }
