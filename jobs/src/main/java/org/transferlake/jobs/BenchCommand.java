@@ -6,6 +6,7 @@ import org.transferlake.bench.AccuracyBenchmark;
 import org.transferlake.bench.BackboneBenchmark;
 import org.transferlake.bench.ExtractBenchmark;
 import org.transferlake.bench.ScaleBenchmark;
+import org.transferlake.bench.SimilarityBenchmark;
 import org.transferlake.config.Errors;
 import org.transferlake.config.PipelineConfig;
 import org.transferlake.lake.Lake;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.BackboneBench.class,
             BenchCommand.ExtractBench.class,
             BenchCommand.AccuracyBench.class,
-            BenchCommand.ScaleBench.class
+            BenchCommand.ScaleBench.class,
+            BenchCommand.SimilarBench.class
         })
 final class BenchCommand {
 
@@ -232,6 +234,49 @@ final class BenchCommand {
                                 TransferlakeCli.class.getName(), common.asArguments(), common.secretsAsEnvironment()),
                         workDir,
                         keepTables,
+                        spec.commandLine().getOut());
+                return 0;
+            }
+        }
+    }
+
+    @Command(
+            name = "similar",
+            description =
+                    "Exact top-k by cosine over N generated embeddings: ours (top k per partition, merged) vs a"
+                            + " whole-table sort collected to the driver, and the README's SQL; time, rows to the driver, heap.")
+    static final class SimilarBench implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--rows",
+                defaultValue = "100000",
+                description = "Embeddings; kept under <lake.root>bench/ for the next run (default: ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Option(
+                names = "--dim",
+                defaultValue = "1280",
+                description = "Floats per embedding (default: ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(names = "-k", defaultValue = "10", description = "Images per query (default: ${DEFAULT-VALUE}).")
+        int k;
+
+        @Override
+        public Integer call() {
+            SimilarityBenchmark.requireSizes(rows, dim, k);
+            try (Lake lake = Lake.open(common.loadConfig())) {
+                SimilarityBenchmark.run(
+                        lake.spark(),
+                        lake.root(),
+                        rows,
+                        dim,
+                        k,
                         spec.commandLine().getOut());
                 return 0;
             }

@@ -1154,4 +1154,29 @@ public final class Errors {
         return invalidInput(
                 "print results", "--max-rows is " + maxRows, "Pass 0 to print every row, or a positive limit.");
     }
+
+    /** {@code bench similar} sizes out of range. */
+    public static TransferlakeException benchSimilarSizes(int rows, int dim) {
+        return invalidInput(
+                "benchmark similarity",
+                "--rows is " + rows + " and --dim " + dim + "; there must be at least 2 rows of at least 1 float",
+                "Pass --rows 2 or more and --dim 1 or more.");
+    }
+
+    /** The kept table of {@code bench similar} holds another number of rows than asked. */
+    public static TransferlakeException benchSimilarTableChanged(URI table, long kept, int rows) {
+        return invalidInput(
+                "benchmark similarity",
+                table + " holds " + kept + " rows, not the " + rows + " asked for",
+                "Delete that directory, and the benchmark generates it again.");
+    }
+
+    /** Our top-k and the SQL pattern's differ from the whole-table sort's. */
+    public static TransferlakeException benchSimilarDisagrees(
+            List<String> reference, List<String> ours, List<String> sql) {
+        return TransferlakeException.cannot(
+                "benchmark similarity",
+                "the top-k differ: whole-table sort " + reference + ", ours " + ours + ", SQL " + sql,
+                "This is a bug: report it with this output.");
+    }
 }

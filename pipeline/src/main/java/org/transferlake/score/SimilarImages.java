@@ -44,6 +44,12 @@ public final class SimilarImages {
         Dataset<Row> features = tables.readExisting(LakeTable.FEATURES)
                 .orElseThrow(() -> Errors.noEmbeddingToCompare(path, backboneId))
                 .where(col("backbone_id").equalTo(backboneId));
+        return matches(query(features, path, embeddingOf(features, path, backboneId), k)
+                .collectAsList());
+    }
+
+    /** The embedding of {@code path} among {@code features} (rows of {@code backboneId}). */
+    public static float[] embeddingOf(Dataset<Row> features, String path, String backboneId) {
         List<Row> queryRow = features.where(col("path").equalTo(path))
                 .select("embedding")
                 .limit(1)
@@ -56,10 +62,28 @@ public final class SimilarImages {
         for (int i = 0; i < vector.length; i++) {
             vector[i] = embedding.get(i);
         }
-        return query(features, path, vector, k).collectAsList().stream()
+        return vector;
+    }
+
+    /** {@code path, label, similarity} rows as matches, best first, leaving out those with no direction. */
+    public static List<Match> matches(List<Row> rows) {
+        return rows.stream()
                 .filter(row -> !row.isNullAt(2))
                 .map(row -> new Match(row.getString(0), row.getString(1), row.getDouble(2)))
                 .toList();
+    }
+
+    /**
+     * {@code path, label, similarity} (cosine to {@code vector}; null for a row with no direction) of
+     * every row of {@code features} but {@code path}'s, in no order.
+     */
+    public static Dataset<Row> similarities(Dataset<Row> features, String path, float[] vector) {
+        return features.where(col("path").notEqual(path))
+                .select(
+                        col("path"),
+                        col("label"),
+                        callUDF(SqlFunctions.COSINE_SIMILARITY, col("embedding"), lit(vector))
+                                .as("similarity"));
     }
 
     /**
@@ -69,12 +93,7 @@ public final class SimilarImages {
      * projection and compute every similarity twice.
      */
     static Dataset<Row> query(Dataset<Row> features, String path, float[] vector, int k) {
-        return features.where(col("path").notEqual(path))
-                .select(
-                        col("path"),
-                        col("label"),
-                        callUDF(SqlFunctions.COSINE_SIMILARITY, col("embedding"), lit(vector))
-                                .as("similarity"))
+        return similarities(features, path, vector)
                 .orderBy(col("similarity").desc_nulls_last(), col("path"))
                 .limit(k);
     }
