@@ -127,4 +127,29 @@ class TransferlakeCliTest {
                                 + " but a variant may only change backbone.* and embed.* keys (every variant is measured with"
                                 + " the same heads). Set head keys for all variants with --conf.\n");
     }
+
+    @Test
+    void sqlSimilarAndBenchSimilarRefuseBadArgumentsBeforeSparkStarts() {
+        assertThat(run("sql", "--output", "xml", "-e", "SELECT 1")).isEqualTo(2);
+        assertThat(run("sql", "--max-rows", "-1", "-e", "SELECT 1")).isEqualTo(2);
+        assertThat(run("sql", "-f", "no-such-file.sql")).isEqualTo(2);
+        assertThat(run("similar", "s3a://lake/x.png", "-k", "0")).isEqualTo(2);
+        assertThat(run("bench", "similar", "--rows", "1")).isEqualTo(2);
+
+        assertThat(err.toString())
+                .isEqualTo("Cannot print results: 'xml' is not an output format. Use table, csv or json.\n"
+                        + "Cannot print results: --max-rows is -1. Pass 0 to print every row, or a positive limit.\n"
+                        + "Cannot read no-such-file.sql: NoSuchFileException: no-such-file.sql. Check the path and its"
+                        + " permissions.\n"
+                        + "Cannot find similar images: -k is 0; it must be between 1 and 10000. Pass a k in that"
+                        + " range.\n"
+                        + "Cannot benchmark similarity: --rows is 1 and --dim 1280; there must be at least 2 rows of"
+                        + " at least 1 float. Pass --rows 2 or more and --dim 1 or more.\n");
+    }
+
+    @Test
+    void sqlTakesEitherStatementsOrAFile() {
+        assertThat(run("sql", "-e", "SELECT 1", "-f", "x.sql")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Error: -e=SQL, -f=FILE are mutually exclusive");
+    }
 }
