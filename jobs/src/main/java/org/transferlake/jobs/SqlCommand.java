@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "sql",
         description = "A Spark SQL shell on the lake: the transferlake.* tables and views by name, and the functions"
-                + " cosine_similarity and l2_normalize. Interactive (line editing, history) unless -e or -f is given or"
-                + " input is piped; a script stops at its first failed statement and exits 1.")
+                + " cosine_similarity and l2_normalize. Interactive (line editing, history) unless -e or -f is given;"
+                + " a script stops at its first failed statement and exits 1.")
 final class SqlCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -38,7 +38,10 @@ final class SqlCommand implements Callable<Integer> {
         @Option(names = "-e", paramLabel = "SQL", description = "Run these statements (separated by ;) and exit.")
         String statements;
 
-        @Option(names = "-f", paramLabel = "FILE", description = "Run the statements of FILE and exit.")
+        @Option(
+                names = "-f",
+                paramLabel = "FILE",
+                description = "Run the statements of FILE (- for standard input) and exit.")
         Path file;
     }
 
@@ -61,11 +64,10 @@ final class SqlCommand implements Callable<Integer> {
         if (maxRows < 0) {
             throw Errors.negativeMaxRows(maxRows);
         }
-        String text = script == null
-                ? (System.console() == null
-                        ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                        : null)
-                : script.file != null ? readScript(script.file) : script.statements;
+        String text = script == null ? null : script.file != null ? readScript(script.file) : script.statements;
+        if (text != null && org.transferlake.query.SqlScript.split(text).isEmpty()) {
+            throw Errors.noStatements(script.file == null ? "-e" : script.file.toString());
+        }
         PrintWriter err = spec.commandLine().getErr();
         try (Lake lake = Lake.open(common.loadConfig())) {
             QuerySession.attach(lake);
@@ -81,17 +83,31 @@ final class SqlCommand implements Callable<Integer> {
                         : TransferlakeCli.EXIT_FAILED;
             }
             try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-                Path history = Path.of(System.getProperty("user.home"), ".transferlake", "sql_history");
-                Files.createDirectories(history.getParent());
-                new SqlShell(lake.spark(), format, maxRows, terminal.writer(), err).interactive(terminal, history);
+                new SqlShell(lake.spark(), format, maxRows, terminal.writer(), err)
+                        .interactive(terminal, historyFile(err));
                 return 0;
             }
         }
     }
 
+    /** ~/.transferlake/sql_history, or none (with a warning) where the home directory is not writable. */
+    private static Path historyFile(PrintWriter err) {
+        Path history = Path.of(System.getProperty("user.home"), ".transferlake", "sql_history");
+        try {
+            Files.createDirectories(history.getParent());
+            return history;
+        } catch (IOException e) {
+            err.println("No history: cannot create " + history.getParent() + " (" + e.getMessage() + ").");
+            return null;
+        }
+    }
+
+    /** The file's text; {@code -} is standard input, for piped scripts. */
     private static String readScript(Path file) {
         try {
-            return Files.readString(file);
+            return file.toString().equals("-")
+                    ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    : Files.readString(file);
         } catch (IOException e) {
             throw Errors.sqlFileUnreadable(file, e);
         }

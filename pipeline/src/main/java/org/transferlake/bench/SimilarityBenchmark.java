@@ -41,7 +41,7 @@ public final class SimilarityBenchmark {
     public static void run(SparkSession spark, URI lakeRoot, int rows, int dim, int k, PrintWriter out) {
         requireSizes(rows, dim, k);
         URI benchRoot = lakeRoot.resolve("bench/similar-" + rows + "x" + dim + "/");
-        Tables tables = new Tables(spark, benchRoot);
+        Tables tables = Tables.unregistered(spark, benchRoot);
         Dataset<Row> features = embeddings(spark, tables, benchRoot, rows, dim, out);
         int partitions = features.rdd().getNumPartitions();
         String query = path(0);

@@ -1097,10 +1097,10 @@ public final class Errors {
     // SQL, catalog, similarity
 
     /** The catalog already has one of our names, at another lake's location. */
-    public static TransferlakeException tableRegisteredElsewhere(String name, String registered, String expected) {
+    public static TransferlakeException tableRegisteredElsewhere(String name, String where, String expected) {
         return invalidInput(
                 "register " + name,
-                "the catalog already has it at " + registered + ", not at this lake's " + expected,
+                "the catalog already has it " + where + ", not at this lake's " + expected,
                 "If that table is stale, DROP TABLE " + name + " and register again; otherwise register this lake"
                         + " in another metastore.");
     }
@@ -1178,5 +1178,13 @@ public final class Errors {
                 "benchmark similarity",
                 "the top-k differ: whole-table sort " + reference + ", ours " + ours + ", SQL " + sql,
                 "This is a bug: report it with this output.");
+    }
+
+    /** {@code sql -e} or {@code -f} was given nothing to run. */
+    public static TransferlakeException noStatements(String source) {
+        return invalidInput(
+                "run sql",
+                source + " holds no statement (only blanks or comments)",
+                "Give it statements, or run transferlake sql without -e and -f for the interactive shell.");
     }
 }

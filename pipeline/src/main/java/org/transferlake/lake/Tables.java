@@ -19,6 +19,7 @@ public final class Tables {
     private final URI root;
     private final Checkpoints checkpoints;
     private final java.util.Set<LakeTable> ensured = java.util.EnumSet.noneOf(LakeTable.class);
+    private final boolean registersNames;
     private boolean databaseCreated;
 
     /** Tables outside a run (one-off reads): what they keep is checkpointed locally. */
@@ -27,9 +28,19 @@ public final class Tables {
     }
 
     public Tables(SparkSession spark, URI root, Checkpoints checkpoints) {
+        this(spark, root, checkpoints, true);
+    }
+
+    private Tables(SparkSession spark, URI root, Checkpoints checkpoints, boolean registersNames) {
         this.spark = spark;
         this.root = root;
         this.checkpoints = checkpoints;
+        this.registersNames = registersNames;
+    }
+
+    /** Tables a benchmark keeps beside the lake's: never registered, so the lake's names stay the lake's. */
+    public static Tables unregistered(SparkSession spark, URI root) {
+        return new Tables(spark, root, Checkpoints.local(spark), false);
     }
 
     /** {@code rows} computed now and kept for the rest of the run (see {@link Checkpoints}). */
@@ -39,7 +50,8 @@ public final class Tables {
 
     /**
      * Creates the table if missing (with its schema, comments and partitioning) and registers its name.
-     * A table an older version created gains the columns and comments this version declares.
+     * A table an older version created gains the columns this version declares (its comments, from
+     * {@code maintain}: see {@link #addMissingComments}).
      */
     public synchronized void ensure(LakeTable table) {
         if (ensured.contains(table)) {
@@ -47,14 +59,7 @@ public final class Tables {
         }
         String location = table.location(root).toString();
         if (DeltaTable.isDeltaTable(spark, location)) {
-            // One snapshot for both checks. Delta's public API has the schema but not the table comment, short of
-            // DESCRIBE DETAIL, which also sums the table's files.
-            org.apache.spark.sql.delta.actions.Metadata existing = org.apache.spark.sql.delta.DeltaLog.forTable(
-                            spark, location)
-                    .update(false, scala.Option.empty(), scala.Option.empty())
-                    .metadata();
-            addMissingColumns(table, location, existing.schema());
-            addMissingComments(table, existing.schema(), existing.description());
+            addMissingColumns(table, location);
             register(table, false);
         } else {
             DeltaTable.createIfNotExists(spark)
@@ -72,7 +77,8 @@ public final class Tables {
      * Gives a table written by an older version the columns this version declares (they read as
      * null in older rows): an append of no rows with the declared schema, one metadata commit.
      */
-    private void addMissingColumns(LakeTable table, String location, StructType existing) {
+    private void addMissingColumns(LakeTable table, String location) {
+        StructType existing = spark.read().format("delta").load(location).schema();
         if (java.util.Set.of(existing.fieldNames())
                 .containsAll(java.util.Arrays.asList(table.schema().fieldNames()))) {
             return;
@@ -85,25 +91,32 @@ public final class Tables {
                 .save(location);
     }
 
-    /** The declared table and column comments, where an older table lacks them: one commit each, once. */
-    private void addMissingComments(LakeTable table, StructType existing, String description) {
+    /**
+     * Gives a table an older version created the comments this version declares, where it has none:
+     * one metadata commit per comment, once; a comment someone set stays. For {@code maintain}, under
+     * the lake lock: a metadata commit fails a concurrent writer's transaction.
+     */
+    public void addMissingComments(LakeTable table) {
+        String location = table.location(root).toString();
+        // One snapshot for both. Delta's public API has the schema but not the table comment, short of DESCRIBE
+        // DETAIL, which also sums the table's files.
+        org.apache.spark.sql.delta.actions.Metadata existing = org.apache.spark.sql.delta.DeltaLog.forTable(
+                        spark, location)
+                .update(false, scala.Option.empty(), scala.Option.empty())
+                .metadata();
         // By path, not name: the name may be another lake's table (see register). Config validation refuses
         // backticks, quotes and backslashes in the root.
-        String name = "delta.`" + table.location(root) + "`";
-        java.util.Map<String, String> existingComments = new java.util.HashMap<>();
-        for (org.apache.spark.sql.types.StructField field : existing.fields()) {
-            if (field.getComment().isDefined()) {
-                existingComments.put(field.name(), field.getComment().get());
-            }
-        }
+        String name = "delta.`" + location + "`";
         for (org.apache.spark.sql.types.StructField field :
                 table.schemaWithComments().fields()) {
-            String comment = field.getComment().get();
-            if (!comment.equals(existingComments.get(field.name()))) {
-                spark.sql("ALTER TABLE " + name + " ALTER COLUMN " + field.name() + " COMMENT " + sqlString(comment));
+            boolean present =
+                    java.util.Arrays.asList(existing.schema().fieldNames()).contains(field.name());
+            if (present && existing.schema().apply(field.name()).getComment().isEmpty()) {
+                spark.sql("ALTER TABLE " + name + " ALTER COLUMN `" + field.name() + "` COMMENT "
+                        + sqlString(field.getComment().get()));
             }
         }
-        if (!table.comment().equals(description)) {
+        if (existing.description() == null || existing.description().isEmpty()) {
             spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES ('comment' = " + sqlString(table.comment()) + ")");
         }
     }
@@ -132,16 +145,18 @@ public final class Tables {
             /** A view, defined (again) for the configured backbone. */
             DEFINED,
             /** Not registered: the table, or a table the view reads, does not exist yet. */
-            NOT_IN_LAKE
+            NOT_IN_LAKE,
+            /** A view not defined: the configured backbone's id could not be computed. */
+            NO_BACKBONE_ID
         }
     }
 
     /**
      * Registers every existing table in the session's catalog (a metastore, when the session has one)
-     * and defines the views over them for {@code backboneId}. Idempotent; refuses a name the catalog
-     * already has at another location, which would be another lake's table.
+     * and defines the views over them for {@code backboneId} (none without one). Idempotent; refuses a
+     * name the catalog already has at another location, which would be another lake's table.
      */
-    public java.util.List<Registration> registerAll(String backboneId) {
+    public java.util.List<Registration> registerAll(java.util.Optional<String> backboneId) {
         java.util.List<Registration> done = new java.util.ArrayList<>();
         java.util.Set<LakeTable> present = java.util.EnumSet.noneOf(LakeTable.class);
         for (LakeTable table : LakeTable.values()) {
@@ -157,12 +172,15 @@ public final class Tables {
                     register(table, true) ? Registration.Outcome.CREATED : Registration.Outcome.PRESENT));
         }
         for (LakeView view : LakeView.values()) {
-            if (!present.containsAll(view.tables())) {
-                done.add(new Registration(view.qualifiedName(), "", Registration.Outcome.NOT_IN_LAKE));
+            if (!present.containsAll(view.tables()) || backboneId.isEmpty()) {
+                done.add(new Registration(
+                        view.qualifiedName(),
+                        "",
+                        backboneId.isEmpty() ? Registration.Outcome.NO_BACKBONE_ID : Registration.Outcome.NOT_IN_LAKE));
                 continue;
             }
             spark.sql("CREATE OR REPLACE VIEW " + view.qualifiedName() + " COMMENT " + sqlString(view.comment())
-                    + " AS " + view.query(backboneId));
+                    + " AS " + view.query(backboneId.get()));
             done.add(new Registration(view.qualifiedName(), "", Registration.Outcome.DEFINED));
         }
         return done;
@@ -174,6 +192,9 @@ public final class Tables {
      * {@code register} command), else left as it is: a job reads its tables by path.
      */
     private boolean register(LakeTable table, boolean strict) {
+        if (!registersNames) {
+            return false;
+        }
         if (!databaseCreated) {
             // The root is the one value in SQL text here; config validation refuses quotes and backslashes in it.
             spark.sql("CREATE DATABASE IF NOT EXISTS " + LakeTable.DATABASE + " LOCATION '" + root + "'");
@@ -181,18 +202,18 @@ public final class Tables {
         }
         String location = table.location(root).toString();
         if (spark.catalog().tableExists(table.qualifiedName())) {
-            java.net.URI registered = registeredLocation(table);
-            if (!new org.apache.hadoop.fs.Path(registered).equals(new org.apache.hadoop.fs.Path(location))) {
+            org.apache.spark.sql.catalyst.catalog.CatalogTable entry = catalogEntry(table);
+            boolean view = entry.tableType().equals(org.apache.spark.sql.catalyst.catalog.CatalogTableType.VIEW());
+            if (view
+                    || !new org.apache.hadoop.fs.Path(entry.location())
+                            .equals(new org.apache.hadoop.fs.Path(location))) {
+                String where = view ? "as a view" : "at " + entry.location();
                 if (strict) {
                     throw org.transferlake.config.Errors.tableRegisteredElsewhere(
-                            table.qualifiedName(), registered.toString(), location);
+                            table.qualifiedName(), where, location);
                 }
                 // INFO, not WARN: benchmarks and tests keep tables beside the lake's own, on purpose.
-                LOG.info(
-                        "{} stays registered at {}, not {}: queries by that name read that table",
-                        table.qualifiedName(),
-                        registered,
-                        location);
+                LOG.info("{} stays registered {}, not at {}", table.qualifiedName(), where, location);
             }
             return false;
         }
@@ -201,13 +222,12 @@ public final class Tables {
         return true;
     }
 
-    private java.net.URI registeredLocation(LakeTable table) {
+    private org.apache.spark.sql.catalyst.catalog.CatalogTable catalogEntry(LakeTable table) {
         try {
             return spark.sessionState()
                     .catalog()
                     .getTableMetadata(new org.apache.spark.sql.catalyst.TableIdentifier(
-                            table.tableName(), scala.Option.apply(LakeTable.DATABASE)))
-                    .location();
+                            table.tableName(), scala.Option.apply(LakeTable.DATABASE)));
         } catch (org.apache.spark.sql.AnalysisException e) {
             throw new IllegalStateException(table.qualifiedName() + " was in the catalog a moment ago", e);
         }

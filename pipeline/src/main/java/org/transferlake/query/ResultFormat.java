@@ -21,15 +21,22 @@ import org.transferlake.config.Errors;
  * {@code {a -> 1}}), so they read as Spark shows them; JSON keeps their types.
  */
 public enum ResultFormat {
-    /** Aligned columns between rules; cells wider than {@value #MAX_CELL} characters are cut. */
+    /**
+     * Aligned columns between rules; with several columns, cells wider than {@value #MAX_CELL} characters
+     * are cut and line breaks shown as spaces. A single column (EXPLAIN, SHOW CREATE TABLE) is shown whole,
+     * line by line.
+     */
     TABLE,
-    /** RFC 4180: a header row, fields quoted where they hold a comma, quote or line break; null is empty. */
+    /**
+     * RFC 4180: a header row, fields quoted where they hold a comma, quote or line break, or are empty;
+     * null is an empty field.
+     */
     CSV,
     /** One JSON object per row, one row per line; null values kept. */
     JSON;
 
     /** Widest table cell; an embedding of 1,280 floats would otherwise be one 10,000-character line. */
-    static final int MAX_CELL = 60;
+    static final int MAX_CELL = 100;
 
     public static ResultFormat of(String name) {
         try {
@@ -48,25 +55,30 @@ public enum ResultFormat {
     public Printed print(Dataset<Row> rows, PrintWriter out, int maxRows) {
         String[] names = rows.columns();
         StructField[] fields = rows.schema().fields();
-        if (this == JSON) {
-            // Options given to the expression, not the session: tasks may not see the session's conf.
-            Column[] all = java.util.Arrays.stream(names)
-                    .map(name -> rows.col("`" + name.replace("`", "``") + "`"))
-                    .toArray(Column[]::new);
-            Dataset<Row> json = rows.select(
-                    functions.to_json(functions.struct(all), java.util.Map.of("ignoreNullFields", "false")));
-            return print(json, maxRows, line -> out.println(line[0]));
-        }
         // Renamed by position first: a join's output may repeat a name.
         String[] positions = new String[names.length];
         for (int i = 0; i < names.length; i++) {
             positions[i] = "c" + i;
         }
+        Dataset<Row> positional = rows.toDF(positions);
+        if (this == JSON) {
+            // Keys made unique (path, path_2, …); options given to the expression, as tasks may not see the
+            // session's conf.
+            java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+            Column[] keyed = new Column[names.length];
+            for (int i = 0; i < names.length; i++) {
+                int count = seen.merge(names[i], 1, Integer::sum);
+                keyed[i] = col(positions[i]).as(count == 1 ? names[i] : names[i] + "_" + count);
+            }
+            Dataset<Row> json = positional.select(
+                    functions.to_json(functions.struct(keyed), java.util.Map.of("ignoreNullFields", "false")));
+            return print(json, maxRows, line -> out.println(line[0]));
+        }
         Column[] asText = new Column[names.length];
         for (int i = 0; i < names.length; i++) {
             asText[i] = col(positions[i]).cast("string");
         }
-        Dataset<Row> text = rows.toDF(positions).select(asText);
+        Dataset<Row> text = positional.select(asText);
         if (this == CSV) {
             out.println(csvLine(names));
             return print(text, maxRows, values -> out.println(csvLine(values)));
@@ -121,21 +133,27 @@ public enum ResultFormat {
     }
 
     private static void printTable(String[] names, StructField[] fields, List<String[]> rows, PrintWriter out) {
-        int[] widths = new int[names.length];
+        boolean whole = names.length == 1;
         List<String[]> cells = new ArrayList<>();
         cells.add(names);
         for (String[] row : rows) {
             String[] shown = new String[row.length];
             for (int i = 0; i < row.length; i++) {
-                String value =
-                        row[i] == null ? "NULL" : row[i].replace('\n', ' ').replace('\t', ' ');
-                shown[i] = value.length() > MAX_CELL ? value.substring(0, MAX_CELL - 1) + "…" : value;
+                String value = row[i] == null ? "NULL" : row[i];
+                if (!whole) {
+                    value = value.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+                    value = value.length() > MAX_CELL ? value.substring(0, MAX_CELL - 1) + "…" : value;
+                }
+                shown[i] = value;
             }
             cells.add(shown);
         }
+        int[] widths = new int[names.length];
         for (String[] row : cells) {
             for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
+                for (String line : row[i].split("\n", -1)) {
+                    widths[i] = Math.max(widths[i], line.length());
+                }
             }
         }
         StringBuilder rule = new StringBuilder("+");
@@ -144,17 +162,26 @@ public enum ResultFormat {
         }
         out.println(rule);
         for (int r = 0; r < cells.size(); r++) {
-            StringBuilder line = new StringBuilder("|");
-            for (int i = 0; i < widths.length; i++) {
-                String value = cells.get(r)[i];
-                String padding = " ".repeat(widths[i] - value.length());
-                // Numbers right-aligned, as a reader compares their magnitudes; the header always left.
-                boolean right = r > 0 && fields[i].dataType() instanceof NumericType;
-                line.append(' ')
-                        .append(right ? padding + value : value + padding)
-                        .append(" |");
+            // Numbers right-aligned, as a reader compares their magnitudes; the header always left.
+            String[] row = cells.get(r);
+            String[][] lines = new String[row.length][];
+            int height = 1;
+            for (int i = 0; i < row.length; i++) {
+                lines[i] = row[i].split("\n", -1);
+                height = Math.max(height, lines[i].length);
             }
-            out.println(line);
+            for (int l = 0; l < height; l++) {
+                StringBuilder line = new StringBuilder("|");
+                for (int i = 0; i < widths.length; i++) {
+                    String value = l < lines[i].length ? lines[i][l] : "";
+                    String padding = " ".repeat(widths[i] - value.length());
+                    boolean right = r > 0 && fields[i].dataType() instanceof NumericType;
+                    line.append(' ')
+                            .append(right ? padding + value : value + padding)
+                            .append(" |");
+                }
+                out.println(line);
+            }
             if (r == 0) {
                 out.println(rule);
             }

@@ -47,7 +47,8 @@ public final class SqlScript {
         for (int end = scanner.nextTerminator(); end >= 0; end = scanner.nextTerminator()) {
             lastTerminator = end;
         }
-        return lastTerminator >= 0 && !scanner.inQuote() && scanner.firstCode(lastTerminator + 1, text.length()) < 0;
+        boolean onlyCommentsAfter = scanner.firstCode(lastTerminator + 1, text.length()) < 0;
+        return lastTerminator >= 0 && !scanner.open() && onlyCommentsAfter;
     }
 
     private static int lineOf(String text, int offset) {
@@ -65,13 +66,15 @@ public final class SqlScript {
         private final String text;
         private int position;
         private char quote;
+        private boolean unclosedComment;
 
         Scanner(String text) {
             this.text = text;
         }
 
-        boolean inQuote() {
-            return quote != 0;
+        /** Whether the text ends inside a quote or a block comment: a statement cannot end there. */
+        boolean open() {
+            return quote != 0 || unclosedComment;
         }
 
         /** The offset of the next statement-ending semicolon, or -1 at the end of the text. */
@@ -125,8 +128,22 @@ public final class SqlScript {
                 int newline = text.indexOf('\n', i);
                 return newline < 0 ? text.length() : newline + 1;
             }
-            int close = text.indexOf("*/", i + 2);
-            return close < 0 ? text.length() : close + 2;
+            // Nested, as Spark's lexer reads them: /* a /* b */ c */ is one comment.
+            int depth = 0;
+            for (int j = i; j < text.length() - 1; j++) {
+                if (text.startsWith("/*", j)) {
+                    depth++;
+                    j++;
+                } else if (text.startsWith("*/", j)) {
+                    depth--;
+                    j++;
+                    if (depth == 0) {
+                        return j + 1;
+                    }
+                }
+            }
+            unclosedComment = true;
+            return text.length();
         }
     }
 }

@@ -52,42 +52,64 @@ public final class SqlShell {
 
     /**
      * Reads statements from {@code terminal} until {@code quit}, {@code exit} or end of input, with line
-     * editing and the history kept in {@code historyFile}. A failed statement is reported and the
-     * shell goes on; Ctrl-C drops the statement being typed, or cancels the running one.
+     * editing and the history kept in {@code historyFile} (null: none). A failed statement is reported
+     * and the shell goes on; Ctrl-C drops the statement being typed, or cancels the running one's Spark
+     * jobs.
      */
     public void interactive(Terminal terminal, Path historyFile) {
-        LineReader reader = LineReaderBuilder.builder()
+        org.jline.reader.impl.DefaultParser parser = new org.jline.reader.impl.DefaultParser();
+        // The line as typed: no escape characters (a SQL string's backslash is Spark's), no quote tracking.
+        parser.setEscapeChars(new char[0]);
+        parser.setQuoteChars(new char[0]);
+        LineReaderBuilder builder = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("transferlake sql")
-                .variable(LineReader.HISTORY_FILE, historyFile)
-                .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
-                .build();
-        terminal.handle(Terminal.Signal.INT, signal -> spark.sparkContext().cancelAllJobs());
-        StringBuilder typed = new StringBuilder();
-        int number = 0;
-        int line = 0;
-        while (true) {
-            String input;
-            try {
-                input = reader.readLine(typed.length() == 0 ? PROMPT : CONTINUATION);
-            } catch (UserInterruptException e) {
+                .parser(parser)
+                // No !-history expansion: "!=" and "!" are SQL.
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION);
+        if (historyFile != null) {
+            builder.variable(LineReader.HISTORY_FILE, historyFile);
+        }
+        LineReader reader = builder.build();
+        Terminal.SignalHandler previous = terminal.handle(
+                Terminal.Signal.INT, signal -> spark.sparkContext().cancelAllJobs());
+        try {
+            StringBuilder typed = new StringBuilder();
+            int number = 0;
+            int line = 0;
+            int firstLine = 1;
+            while (true) {
+                // Blank lines and comments alone start nothing: quit still quits after them.
+                boolean fresh = SqlScript.split(typed.toString()).isEmpty();
+                String input;
+                try {
+                    input = reader.readLine(fresh ? PROMPT : CONTINUATION);
+                } catch (UserInterruptException e) {
+                    typed.setLength(0);
+                    continue;
+                } catch (EndOfFileException e) {
+                    return;
+                }
+                line++;
+                if (fresh) {
+                    if (isQuit(input)) {
+                        return;
+                    }
+                    typed.setLength(0);
+                    firstLine = line;
+                }
+                typed.append(input).append('\n');
+                if (!SqlScript.endsStatement(typed.toString())) {
+                    continue;
+                }
+                for (SqlScript.Statement statement : SqlScript.split(typed.toString())) {
+                    run(++number, new SqlScript.Statement(statement.text(), firstLine + statement.line() - 1));
+                }
                 typed.setLength(0);
-                continue;
-            } catch (EndOfFileException e) {
-                return;
             }
-            line++;
-            if (typed.length() == 0 && isQuit(input)) {
-                return;
-            }
-            typed.append(input).append('\n');
-            if (!SqlScript.endsStatement(typed.toString())) {
-                continue;
-            }
-            for (SqlScript.Statement statement : SqlScript.split(typed.toString())) {
-                run(++number, new SqlScript.Statement(statement.text(), line));
-            }
-            typed.setLength(0);
+        } finally {
+            terminal.handle(Terminal.Signal.INT, previous);
         }
     }
 

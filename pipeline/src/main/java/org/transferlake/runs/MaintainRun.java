@@ -30,7 +30,7 @@ public final class MaintainRun {
             throw Errors.vacuumRetentionBelowFloor(retentionHours, RunsConfig.MIN_SAFE_VACUUM_RETENTION_HOURS);
         }
         int tables = LakeTable.values().length;
-        return JobRun.execute(spark, config, "maintain", 2 * tables, (runId, lake, stages, counts, childRunIds) -> {
+        return JobRun.execute(spark, config, "maintain", 3 * tables, (runId, lake, stages, counts, childRunIds) -> {
             List<TableResult> results = new ArrayList<>();
             for (LakeTable table : LakeTable.values()) {
                 if (!lake.exists(table)) {
@@ -50,6 +50,8 @@ public final class MaintainRun {
 
     private static TableResult maintain(
             Tables lake, LakeTable table, int retentionHours, boolean force, Stages stages) {
+        // Under the lock, as every metadata commit should be: a table from an older version gains its comments.
+        stages.run("comment " + table.tableName(), () -> lake.addMissingComments(table));
         Tables.Size before = lake.size(table);
         long storedBefore = lake.storedFiles(table);
         stages.run("optimize " + table.tableName(), () -> lake.optimize(table));

@@ -60,6 +60,9 @@ public final class SimilarImages {
         List<Float> embedding = queryRow.get(0).getList(0);
         float[] vector = new float[embedding.size()];
         for (int i = 0; i < vector.length; i++) {
+            if (embedding.get(i) == null) {
+                throw Errors.noEmbeddingToCompare(path, backboneId);
+            }
             vector[i] = embedding.get(i);
         }
         return vector;

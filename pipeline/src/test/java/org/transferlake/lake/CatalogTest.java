@@ -7,6 +7,7 @@ import io.delta.tables.DeltaTable;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -81,27 +82,56 @@ class CatalogTest {
     }
 
     @Test
-    void aTableAnOlderVersionMadeWithoutCommentsGainsThem() {
-        String location = LakeTable.QUARANTINE.location(root).toString();
-        DeltaTable.createIfNotExists(spark)
-                .location(location)
-                .addColumns(LakeTable.QUARANTINE.schema())
-                .execute();
+    void tablesAnOlderVersionMadeWithoutCommentsGainThemAndKeepTheirOwn() {
+        for (LakeTable table : List.of(LakeTable.QUARANTINE, LakeTable.FEATURES)) {
+            String location = table.location(root).toString();
+            DeltaTable.createIfNotExists(spark)
+                    .location(location)
+                    .addColumns(table.schema())
+                    .partitionedBy(table.partitionColumns().toArray(String[]::new))
+                    .execute();
+        }
         spark.createDataFrame(
                         List.of(RowFactory.create("s3a://x/a.png", "h", "embed", 1L, null, "EMPTY", "m", "r", null)),
                         LakeTable.QUARANTINE.schema())
                 .write()
                 .format("delta")
                 .mode("append")
-                .save(location);
+                .save(LakeTable.QUARANTINE.location(root).toString());
+        spark.sql("ALTER TABLE " + byPath(LakeTable.QUARANTINE, root) + " ALTER COLUMN message COMMENT 'Ours'");
 
         tables.ensure(LakeTable.QUARANTINE);
+        assertThat(spark.sql("DESCRIBE TABLE " + byPath(LakeTable.QUARANTINE, root))
+                        .collectAsList()
+                        .get(5)
+                        .isNullAt(2))
+                .as("reading or writing leaves the comments to maintain")
+                .isTrue();
+        tables.addMissingComments(LakeTable.QUARANTINE);
+        tables.addMissingComments(LakeTable.FEATURES);
 
-        List<Row> described = spark.sql("DESCRIBE TABLE " + byPath(LakeTable.QUARANTINE, root))
+        List<Row> quarantine = spark.sql("DESCRIBE TABLE " + byPath(LakeTable.QUARANTINE, root))
                 .collectAsList();
-        assertThat(described.get(5).getString(0)).isEqualTo("reason");
-        assertThat(described.get(5).getString(2))
+        assertThat(quarantine.get(5).getString(0)).isEqualTo("reason");
+        assertThat(quarantine.get(5).getString(2))
                 .isEqualTo("Reason code: EMPTY, UNSUPPORTED_FORMAT, CORRUPT, TRUNCATED or TOO_LARGE");
+        assertThat(quarantine.get(6).getString(2)).as("a comment someone set").isEqualTo("Ours");
+        assertThat(spark.sql("DESCRIBE TABLE " + byPath(LakeTable.FEATURES, root))
+                        .collectAsList()
+                        .get(1))
+                .as("the partition column too")
+                .hasToString("[backbone_id,string,"
+                        + LakeTable.FEATURES
+                                .schemaWithComments()
+                                .apply("backbone_id")
+                                .getComment()
+                                .get() + "]");
+        assertThat(DeltaTable.forPath(spark, LakeTable.FEATURES.location(root).toString())
+                        .detail()
+                        .select("description")
+                        .head()
+                        .getString(0))
+                .isEqualTo(LakeTable.FEATURES.comment());
         assertThat(tables.read(LakeTable.QUARANTINE).count()).isEqualTo(1);
     }
 
@@ -111,8 +141,8 @@ class CatalogTest {
         tables.ensure(LakeTable.HEADS);
         tables.ensure(LakeTable.PREDICTIONS);
 
-        List<Registration> first = tables.registerAll("b1");
-        List<Registration> second = new Tables(spark, root).registerAll("b1");
+        List<Registration> first = tables.registerAll(Optional.of("b1"));
+        List<Registration> second = new Tables(spark, root).registerAll(Optional.of("b1"));
 
         assertThat(first.stream().map(r -> r.name() + " " + r.outcome()))
                 .containsExactly(
@@ -127,11 +157,27 @@ class CatalogTest {
         assertThat(first.get(0).location()).isEqualTo(root + "features");
 
         spark.sql("DROP TABLE " + LakeTable.FEATURES.qualifiedName());
-        assertThat(tables.registerAll("b1").get(0).outcome()).isEqualTo(Outcome.CREATED);
+        assertThat(tables.registerAll(Optional.of("b1")).get(0).outcome()).isEqualTo(Outcome.CREATED);
         assertThat(spark.sql("SELECT count(*) FROM transferlake.features")
                         .head()
                         .getLong(0))
                 .isZero();
+    }
+
+    @Test
+    void aNameTheCatalogHasAsAViewIsRefused() {
+        tables.ensure(LakeTable.RUNS);
+        spark.sql("DROP TABLE " + LakeTable.RUNS.qualifiedName());
+        spark.sql("CREATE VIEW " + LakeTable.RUNS.qualifiedName() + " AS SELECT 1 AS one");
+
+        try {
+            assertThatThrownBy(() -> tables.registerAll(Optional.of("b1")))
+                    .hasMessage("Cannot register transferlake.runs: the catalog already has it as a view, not at this"
+                            + " lake's " + root + "runs. If that table is stale, DROP TABLE transferlake.runs and"
+                            + " register again; otherwise register this lake in another metastore.");
+        } finally {
+            spark.sql("DROP VIEW " + LakeTable.RUNS.qualifiedName());
+        }
     }
 
     @Test
@@ -141,7 +187,7 @@ class CatalogTest {
         // A job on the other lake leaves the name as it is (and warns): it reads its tables by path.
         new Tables(spark, other).ensure(LakeTable.FEATURES);
 
-        assertThatThrownBy(() -> new Tables(spark, other).registerAll("b1"))
+        assertThatThrownBy(() -> new Tables(spark, other).registerAll(Optional.of("b1")))
                 .hasMessage("Cannot register transferlake.features: the catalog already has it at " + root
                         + "features, not at this lake's " + other + "features. If that table is stale, DROP TABLE"
                         + " transferlake.features and register again; otherwise register this lake in another"
@@ -179,7 +225,7 @@ class CatalogTest {
                                 prediction("s3a://x/1.png", "champ-b2", "h1", "cow")),
                         LakeTable.PREDICTIONS.schema()));
 
-        tables.registerAll("b1");
+        tables.registerAll(Optional.of("b1"));
 
         assertThat(spark.sql("SELECT path, backbone_id FROM transferlake.features_current ORDER BY path")
                         .collectAsList()
@@ -191,7 +237,7 @@ class CatalogTest {
                         .toString())
                 .isEqualTo("[[s3a://x/1.png,cat,champ-b1,b1], [s3a://x/3.png,dog,champ-b1,b1]]");
 
-        tables.registerAll("b2");
+        tables.registerAll(Optional.of("b2"));
         assertThat(spark.sql("SELECT path, label FROM transferlake.latest_predictions")
                         .collectAsList()
                         .toString())

@@ -67,11 +67,19 @@ class SqlShellTest {
 
     @Test
     void aLongCellIsCutAndRowsBeyondTheLimitAreSaidToBeLeftOut() {
-        assertThat(shell(ResultFormat.TABLE, 2).runScript("SELECT id, repeat('x', 100) AS text FROM range(5)"))
+        assertThat(shell(ResultFormat.TABLE, 2).runScript("SELECT id, repeat('x', 150) AS text FROM range(5)"))
                 .isTrue();
 
-        assertThat(out.toString()).contains("|  0 | " + "x".repeat(59) + "… |").doesNotContain("|  2 ");
+        assertThat(out.toString()).contains("|  0 | " + "x".repeat(99) + "… |").doesNotContain("|  2 ");
         assertThat(err.toString()).matches("2 rows shown, more not \\(--max-rows 2\\) in \\d+\\.\\d\\d s\n");
+    }
+
+    @Test
+    void aSingleColumnIsShownWholeLineByLine() {
+        assertThat(shell(ResultFormat.TABLE, 1000).runScript("SELECT concat(repeat('y', 150), '\\n', 'z') AS one"))
+                .isTrue();
+
+        assertThat(out.toString()).contains("| " + "y".repeat(150) + " |\n| z" + " ".repeat(149) + " |\n");
     }
 
     @Test
@@ -113,7 +121,9 @@ class SqlShellTest {
 
     @Test
     void interactivelyAStatementRunsOnceALineEndsItAndTheShellGoesOnAfterAnError(@TempDir Path home) throws Exception {
-        String typed = "SELECT\n  41 + 1 AS answer;\nSELECT * FROM nope;\nSELECT 'still here' AS s;\nquit\n";
+        // A backslash reaches Spark as typed; after a blank line and a comment, quit still quits.
+        String typed = "SELECT\n  41 + 1 AS answer;\nSELECT * FROM nope;\nSELECT 'still here' AS s,"
+                + " 'a1' rlike '\\\\d' AS digit, 1 != 2 AS differs;\n\n-- done\nquit\nSELECT 'never run';\n";
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         Path history = home.resolve("history");
         try (Terminal terminal = new org.jline.terminal.impl.DumbTerminal(
@@ -123,7 +133,9 @@ class SqlShellTest {
         }
 
         String shown = screen.toString(StandardCharsets.UTF_8);
-        assertThat(shown).contains("| answer |", "|     42 |", "| still here |");
+        assertThat(shown)
+                .contains("| answer |", "|     42 |", "| still here | true  | true    |")
+                .doesNotContain("never run");
         assertThat(err.toString().split("\n"))
                 .hasSize(3)
                 .satisfies(lines -> assertThat(lines[1]).startsWith("Cannot run statement 2 (line 3): "));
