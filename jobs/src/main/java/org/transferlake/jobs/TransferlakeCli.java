@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             SimilarCommand.class,
             SqlCommand.class,
             RegisterCommand.class,
+            NotebookCommand.class,
             NightlyCommand.class,
             MaintainCommand.class,
             HeadsCommand.class,

@@ -135,6 +135,7 @@ class TransferlakeCliTest {
         assertThat(run("sql", "-f", "no-such-file.sql")).isEqualTo(2);
         assertThat(run("similar", "s3a://lake/x.png", "-k", "0")).isEqualTo(2);
         assertThat(run("bench", "similar", "--rows", "1")).isEqualTo(2);
+        assertThat(run("notebook", "run", "no-such.ipynb")).isEqualTo(2);
 
         assertThat(err.toString())
                 .isEqualTo("Cannot print results: 'xml' is not an output format. Use table, csv or json.\n"
@@ -144,7 +145,10 @@ class TransferlakeCliTest {
                         + "Cannot find similar images: -k is 0; it must be between 1 and 10000. Pass a k in that"
                         + " range.\n"
                         + "Cannot benchmark similarity: --rows is 1 and --dim 1280; there must be at least 2 rows of"
-                        + " at least 1 float. Pass --rows 2 or more and --dim 1 or more.\n");
+                        + " at least 1 float. Pass --rows 2 or more and --dim 1 or more.\n"
+                        + "Cannot run notebook no-such.ipynb: FileNotFoundException: no-such.ipynb (No such file or"
+                        + " directory). Give it a Jupyter notebook (.ipynb, nbformat 4) whose code cells are Spark"
+                        + " SQL.\n");
     }
 
     @Test

@@ -1187,4 +1187,29 @@ public final class Errors {
                 source + " holds no statement (only blanks or comments)",
                 "Give it statements, or run transferlake sql without -e and -f for the interactive shell.");
     }
+
+    /** A notebook cell's chart names a column its result lacks. */
+    public static TransferlakeException chartColumnMissing(String column, List<String> columns) {
+        return invalidInput(
+                "draw the chart",
+                "the result has no column " + column + " (it has " + String.join(", ", columns) + ")",
+                "Name one of those in the cell's metadata (transferlake.chart).");
+    }
+
+    /** A notebook file is not a Jupyter notebook we can run. */
+    public static TransferlakeException notebookUnreadable(Path file, String reason) {
+        return invalidInput(
+                "run notebook " + file,
+                reason,
+                "Give it a Jupyter notebook (.ipynb, nbformat 4) whose code cells are Spark SQL.");
+    }
+
+    /** A notebook could not be written. */
+    public static TransferlakeException notebookUnwritable(Path file, IOException e) {
+        return TransferlakeException.cannot(
+                "write notebook " + file,
+                e.getClass().getSimpleName() + ": " + e.getMessage(),
+                "Check the path and its permissions.",
+                e);
+    }
 }

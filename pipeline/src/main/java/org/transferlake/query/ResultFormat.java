@@ -54,43 +54,94 @@ public enum ResultFormat {
      */
     public Printed print(Dataset<Row> rows, PrintWriter out, int maxRows) {
         String[] names = rows.columns();
-        StructField[] fields = rows.schema().fields();
-        // Renamed by position first: a join's output may repeat a name.
-        String[] positions = new String[names.length];
-        for (int i = 0; i < names.length; i++) {
-            positions[i] = "c" + i;
-        }
-        Dataset<Row> positional = rows.toDF(positions);
         if (this == JSON) {
-            // Keys made unique (path, path_2, …); options given to the expression, as tasks may not see the
-            // session's conf.
+            // By position, then keys made unique (path, path_2, …): a join's output may repeat a name. Options
+            // are given to the expression, as tasks may not see the session's conf.
             java.util.Map<String, Integer> seen = new java.util.HashMap<>();
             Column[] keyed = new Column[names.length];
+            String[] positions = new String[names.length];
             for (int i = 0; i < names.length; i++) {
+                positions[i] = "c" + i;
                 int count = seen.merge(names[i], 1, Integer::sum);
                 keyed[i] = col(positions[i]).as(count == 1 ? names[i] : names[i] + "_" + count);
             }
-            Dataset<Row> json = positional.select(
-                    functions.to_json(functions.struct(keyed), java.util.Map.of("ignoreNullFields", "false")));
+            Dataset<Row> json = rows.toDF(positions)
+                    .select(functions.to_json(functions.struct(keyed), java.util.Map.of("ignoreNullFields", "false")));
             return print(json, maxRows, line -> out.println(line[0]));
         }
-        Column[] asText = new Column[names.length];
-        for (int i = 0; i < names.length; i++) {
-            asText[i] = col(positions[i]).cast("string");
-        }
-        Dataset<Row> text = positional.select(asText);
         if (this == CSV) {
             out.println(csvLine(names));
-            return print(text, maxRows, values -> out.println(csvLine(values)));
+            return print(asText(rows), maxRows, values -> out.println(csvLine(values)));
         }
-        List<String[]> table = new ArrayList<>();
-        Printed printed = print(text, maxRows, table::add);
-        printTable(names, fields, table, out);
-        return printed;
+        Collected table = collect(rows, maxRows);
+        printTable(table, out);
+        return new Printed(table.rows().size(), table.truncated());
     }
 
     /** Rows printed, and whether the query had more than were printed. */
     public record Printed(long rows, boolean truncated) {}
+
+    /** A query's rows as Spark shows its values, at most a limit of them: for tables and notebook outputs. */
+    public record Collected(String[] names, StructField[] fields, List<String[]> rows, boolean truncated) {}
+
+    /** Up to {@code maxRows} (0: all) of {@code rows}, each value cast to string by Spark (null stays null). */
+    public static Collected collect(Dataset<Row> rows, int maxRows) {
+        List<String[]> values = new ArrayList<>();
+        Printed printed = print(asText(rows), maxRows, values::add);
+        return new Collected(rows.columns(), rows.schema().fields(), values, printed.truncated());
+    }
+
+    /** Every column cast to string, renamed by position first: a join's output may repeat a name. */
+    private static Dataset<Row> asText(Dataset<Row> rows) {
+        int width = rows.columns().length;
+        String[] positions = new String[width];
+        Column[] asText = new Column[width];
+        for (int i = 0; i < width; i++) {
+            positions[i] = "c" + i;
+            asText[i] = col(positions[i]).cast("string");
+        }
+        return rows.toDF(positions).select(asText);
+    }
+
+    /** {@code table} as an HTML table (values escaped), as Jupyter shows a result. */
+    public static String html(Collected table) {
+        StringBuilder html = new StringBuilder("<table>\n<thead><tr>");
+        for (String name : table.names()) {
+            html.append("<th>").append(escape(name)).append("</th>");
+        }
+        html.append("</tr></thead>\n<tbody>\n");
+        for (String[] row : table.rows()) {
+            html.append("<tr>");
+            for (int i = 0; i < row.length; i++) {
+                boolean number = table.fields()[i].dataType() instanceof NumericType;
+                html.append(number ? "<td style=\"text-align: right\">" : "<td>")
+                        .append(row[i] == null ? "<i>NULL</i>" : escape(cut(row[i])))
+                        .append("</td>");
+            }
+            html.append("</tr>\n");
+        }
+        return html.append("</tbody>\n</table>\n").toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
+
+    private static String cut(String value) {
+        return value.length() > MAX_CELL ? value.substring(0, MAX_CELL - 1) + "…" : value;
+    }
+
+    /** {@code table} as the aligned text {@link #TABLE} prints. */
+    public static String text(Collected table) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            printTable(table, out);
+        }
+        return text.toString();
+    }
 
     private static Printed print(Dataset<Row> text, int maxRows, java.util.function.Consumer<String[]> sink) {
         Iterator<Row> rows = (maxRows > 0 ? text.limit(maxRows + 1) : text).toLocalIterator();
@@ -132,17 +183,19 @@ public enum ResultFormat {
         return line.toString();
     }
 
-    private static void printTable(String[] names, StructField[] fields, List<String[]> rows, PrintWriter out) {
+    private static void printTable(Collected table, PrintWriter out) {
+        String[] names = table.names();
+        StructField[] fields = table.fields();
         boolean whole = names.length == 1;
         List<String[]> cells = new ArrayList<>();
         cells.add(names);
-        for (String[] row : rows) {
+        for (String[] row : table.rows()) {
             String[] shown = new String[row.length];
             for (int i = 0; i < row.length; i++) {
                 String value = row[i] == null ? "NULL" : row[i];
                 if (!whole) {
                     value = value.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
-                    value = value.length() > MAX_CELL ? value.substring(0, MAX_CELL - 1) + "…" : value;
+                    value = cut(value);
                 }
                 shown[i] = value;
             }

@@ -259,10 +259,11 @@ class HeadsAndScoringTest {
             spark.sql("DROP TABLE IF EXISTS " + table.qualifiedName());
             spark.sql("CREATE TABLE " + table.qualifiedName() + " USING delta LOCATION '" + table.location(root) + "'");
         }
-        String notebook = java.nio.file.Files.readString(Path.of("../notebooks/lake-tour.sql"));
-        List<String> statements = org.transferlake.query.SqlScript.split(notebook).stream()
-                .map(org.transferlake.query.SqlScript.Statement::text)
-                .toList();
+        List<String> statements =
+                org.transferlake.query.NotebookRunner.codeCells(Path.of("../notebooks/lake-tour.ipynb")).stream()
+                        .flatMap(cell -> org.transferlake.query.SqlScript.split(cell).stream())
+                        .map(org.transferlake.query.SqlScript.Statement::text)
+                        .toList();
         assertThat(statements).hasSize(10);
         List<Integer> rowCounts = statements.stream()
                 .map(statement -> spark.sql(statement).collectAsList().size())

@@ -36,12 +36,7 @@ class CatalogTest {
         root = SharedLake.freshRoot(CatalogTest.class);
         tables = new Tables(spark, root);
         // The shared session's catalog has other tests' names: this test registers its own lake.
-        for (LakeView view : LakeView.values()) {
-            spark.sql("DROP VIEW IF EXISTS " + view.qualifiedName());
-        }
-        for (LakeTable table : LakeTable.values()) {
-            spark.sql("DROP TABLE IF EXISTS " + table.qualifiedName());
-        }
+        SharedLake.forgetLakeNames();
     }
 
     private static String byPath(LakeTable table, URI root) {

@@ -265,7 +265,8 @@ class TablesTest {
                         .format("delta")
                         .load(LakeTable.QUARANTINE.location(root).toString())
                         .schema())
-                .isEqualTo(LakeTable.QUARANTINE.schema());
+                .as("the declared columns, their comments included")
+                .isEqualTo(LakeTable.QUARANTINE.schemaWithComments());
     }
 
     @Test

@@ -211,6 +211,48 @@ class NightlyRunTest {
 
     @Test
     @Order(6)
+    void everyNotebookRunsOnThisLakeWithRowsWhereItExpectsThem(@org.junit.jupiter.api.io.TempDir Path executed)
+            throws Exception {
+        // Before the forced VACUUM below: the drift notebook reads version 1 of features.
+        SharedLake.forgetLakeNames();
+        new org.transferlake.lake.Tables(spark, root)
+                .registerAll(java.util.Optional.of(org.transferlake.backbone.ModelStore.configuredBackboneId(
+                        config, spark.sparkContext().hadoopConfiguration())));
+        List<Path> notebooks;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Path.of("../notebooks"))) {
+            notebooks = files.filter(file -> file.toString().endsWith(".ipynb"))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(notebooks).hasSize(6);
+
+        for (Path notebook : notebooks) {
+            Path written = executed.resolve(notebook.getFileName());
+            org.transferlake.query.NotebookRunner.Outcome outcome =
+                    org.transferlake.query.NotebookRunner.run(spark, notebook, written);
+
+            assertThat(outcome.error()).as(notebook.toString()).isEmpty();
+            assertThat(outcome.emptyCells())
+                    .as(notebook + ": cells that expected rows")
+                    .isEmpty();
+            assertThat(outcome.cellsRun())
+                    .isEqualTo(org.transferlake.query.NotebookRunner.codeCells(notebook)
+                            .size());
+            com.fasterxml.jackson.databind.JsonNode cells = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(written.toFile())
+                    .get("cells");
+            for (com.fasterxml.jackson.databind.JsonNode cell : cells) {
+                if (cell.path("cell_type").asText().equals("code")) {
+                    assertThat(cell.get("outputs").size())
+                            .as(notebook + ": " + cell.get("source"))
+                            .isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
     void maintainCompactsEveryTableAndKeepsItsRows() {
         List<Row> featuresBefore = sortedFeatureKeys();
         long runsBefore = rows(LakeTable.RUNS);
@@ -234,7 +276,7 @@ class NightlyRunTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aVacuumRetentionBelowDeltasFloorIsRefusedUnlessForced() {
         PipelineConfig noRetention = config(Map.of("maintain.vacuum-retention-hours", "0"));
 

@@ -31,6 +31,20 @@ public final class SharedLake {
         return lake;
     }
 
+    /**
+     * Drops the {@code transferlake.*} names from the shared session's catalog (the data stays: they
+     * are external tables), for a test that registers its own lake under them.
+     */
+    public static void forgetLakeNames() {
+        org.apache.spark.sql.SparkSession spark = get().spark();
+        for (org.transferlake.lake.LakeView view : org.transferlake.lake.LakeView.values()) {
+            spark.sql("DROP VIEW IF EXISTS " + view.qualifiedName());
+        }
+        for (org.transferlake.lake.LakeTable table : org.transferlake.lake.LakeTable.values()) {
+            spark.sql("DROP TABLE IF EXISTS " + table.qualifiedName());
+        }
+    }
+
     /** A new, empty location under the lake root for one test class. */
     public static URI freshRoot(Class<?> testClass) {
         return get().root().resolve("tests/" + testClass.getSimpleName() + "-" + System.nanoTime() + "/");
