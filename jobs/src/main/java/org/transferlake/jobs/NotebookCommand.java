@@ -3,6 +3,7 @@ package org.transferlake.jobs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.transferlake.config.Errors;
 import org.transferlake.lake.Lake;
 import org.transferlake.query.NotebookRunner;
 import org.transferlake.query.QuerySession;
@@ -19,7 +20,8 @@ final class NotebookCommand {
     @Command(
             name = "run",
             description = "Run every cell against the lake and write the results into the notebook's outputs (tables;"
-                    + " charts where a cell asks). Exits 1 at the first failed cell.")
+                    + " charts where a cell asks). Exits 1 at the first failed cell, or when a cell that expects rows"
+                    + " gets none.")
     static final class Run implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -46,14 +48,16 @@ final class NotebookCommand {
                 Path target = output == null ? notebook : output;
                 NotebookRunner.Outcome outcome = NotebookRunner.run(lake.spark(), notebook, target);
                 out.println("Ran " + outcome.cellsRun() + " cells of " + notebook + "; wrote " + target);
-                if (!outcome.emptyCells().isEmpty()) {
-                    out.println("Cells that expected rows and got none: " + outcome.emptyCells());
-                }
                 if (outcome.failedCell() > 0) {
                     spec.commandLine().getErr().println(outcome.error());
-                    return TransferlakeCli.EXIT_FAILED;
                 }
-                return 0;
+                if (!outcome.emptyCells().isEmpty()) {
+                    spec.commandLine()
+                            .getErr()
+                            .println(Errors.notebookCellsEmpty(notebook, outcome.emptyCells())
+                                    .getMessage());
+                }
+                return outcome.succeeded() ? 0 : TransferlakeCli.EXIT_FAILED;
             }
         }
     }

@@ -146,9 +146,8 @@ class TransferlakeCliTest {
                         + " range.\n"
                         + "Cannot benchmark similarity: --rows is 1 and --dim 1280; there must be at least 2 rows of"
                         + " at least 1 float. Pass --rows 2 or more and --dim 1 or more.\n"
-                        + "Cannot run notebook no-such.ipynb: FileNotFoundException: no-such.ipynb (No such file or"
-                        + " directory). Give it a Jupyter notebook (.ipynb, nbformat 4) whose code cells are Spark"
-                        + " SQL.\n");
+                        + "Cannot read no-such.ipynb: NoSuchFileException: no-such.ipynb. Check the path and its"
+                        + " permissions.\n");
     }
 
     @Test

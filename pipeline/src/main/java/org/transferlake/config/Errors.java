@@ -1212,4 +1212,36 @@ public final class Errors {
                 "Check the path and its permissions.",
                 e);
     }
+
+    /** A notebook cell's chart has an unknown type or no value columns. */
+    public static TransferlakeException chartSpecInvalid(String type, List<String> y) {
+        return invalidInput(
+                "draw the chart",
+                "its type is '" + type + "' and its value columns " + y,
+                "Give transferlake.chart a type of bar or line and y as a list of numeric columns.");
+    }
+
+    /** A notebook cell's chart draws a column that holds no numbers. */
+    public static TransferlakeException chartColumnNotNumeric(String column, String type) {
+        return invalidInput(
+                "draw the chart",
+                "column " + column + " is " + type + ", not a number",
+                "Chart a numeric column, or cast it in the query.");
+    }
+
+    /** A notebook cell's chart has a category twice: one bar would hide the other. */
+    public static TransferlakeException chartCategoryRepeats(String column, String category) {
+        return invalidInput(
+                "draw the chart",
+                "category " + category + " of column " + column + " appears more than once",
+                "Group the query by the chart's x column.");
+    }
+
+    /** Cells of a notebook marked {@code expect_rows} returned none. */
+    public static TransferlakeException notebookCellsEmpty(Path notebook, List<Integer> cells) {
+        return TransferlakeException.cannot(
+                "trust notebook " + notebook,
+                "code cells " + cells + " expect rows and returned none",
+                "Check that the lake has had an extract, a train and a score run (transferlake nightly).");
+    }
 }

@@ -118,11 +118,20 @@ public final class NotebookRunner {
     }
 
     private static ObjectNode read(Path notebook) {
+        String text;
+        try {
+            text = Files.readString(notebook);
+        } catch (IOException e) {
+            throw Errors.sqlFileUnreadable(notebook, e);
+        }
         JsonNode document;
         try {
-            document = JSON.readTree(notebook.toFile());
-        } catch (IOException e) {
-            throw Errors.notebookUnreadable(notebook, e.getClass().getSimpleName() + ": " + e.getMessage());
+            document = JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw Errors.notebookUnreadable(
+                    notebook,
+                    "it is not JSON (" + e.getOriginalMessage() + " at line "
+                            + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
         }
         if (!(document instanceof ObjectNode object)
                 || document.path("nbformat").asInt() != 4
@@ -190,14 +199,59 @@ public final class NotebookRunner {
     }
 
     private static void write(ObjectNode document, Path output) {
-        // One space of indent, as Jupyter writes notebooks: diffs stay small on a Git host.
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withObjectIndenter(new DefaultIndenter(" ", "\n"))
-                .withArrayIndenter(new DefaultIndenter(" ", "\n"));
         try {
-            Files.writeString(output, JSON.writer(printer).writeValueAsString(document) + "\n");
+            Files.writeString(output, JSON.writer(new JupyterStyle()).writeValueAsString(document) + "\n");
         } catch (IOException e) {
             throw Errors.notebookUnwritable(output, e);
+        }
+    }
+
+    /**
+     * JSON as Jupyter writes a notebook: one space of indent, {@code "key": value}, {@code []} and
+     * {@code {}} for empty ones, so diffs against a notebook saved by Jupyter stay small.
+     */
+    private static final class JupyterStyle extends DefaultPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        JupyterStyle() {
+            _objectIndenter = new DefaultIndenter(" ", "\n");
+            _arrayIndenter = new DefaultIndenter(" ", "\n");
+        }
+
+        JupyterStyle(JupyterStyle base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            // Jackson asks for a fresh copy per document: a plain DefaultPrettyPrinter would lose the overrides.
+            return new JupyterStyle(this);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(com.fasterxml.jackson.core.JsonGenerator generator)
+                throws IOException {
+            generator.writeRaw(": ");
+        }
+
+        @Override
+        public void writeEndArray(com.fasterxml.jackson.core.JsonGenerator generator, int values) throws IOException {
+            if (values == 0) {
+                _nesting--;
+                generator.writeRaw(']');
+            } else {
+                super.writeEndArray(generator, values);
+            }
+        }
+
+        @Override
+        public void writeEndObject(com.fasterxml.jackson.core.JsonGenerator generator, int entries) throws IOException {
+            if (entries == 0) {
+                _nesting--;
+                generator.writeRaw('}');
+            } else {
+                super.writeEndObject(generator, entries);
+            }
         }
     }
 }

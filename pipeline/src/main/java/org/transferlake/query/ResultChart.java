@@ -27,22 +27,32 @@ public final class ResultChart {
     /** What to draw: {@code bar} or {@code line}, the category column and the value columns. */
     public record Spec(String type, String x, List<String> y) {}
 
-    /** The PNG of {@code table} as {@code spec} says; refuses columns the result does not have. */
+    /**
+     * The PNG of {@code table} as {@code spec} says. Refuses a type other than bar or line, no value
+     * columns, a column the result lacks, a value column that is not numeric, and a category that
+     * repeats (its bars would overwrite each other).
+     */
     public static byte[] png(ResultFormat.Collected table, Spec spec, String title) {
-        List<String> names = Arrays.asList(table.names());
-        int x = names.indexOf(spec.x());
-        if (x < 0) {
-            throw Errors.chartColumnMissing(spec.x(), names);
+        if (!List.of("bar", "line").contains(spec.type()) || spec.y().isEmpty()) {
+            throw Errors.chartSpecInvalid(spec.type(), spec.y());
         }
+        List<String> names = Arrays.asList(table.names());
+        int x = column(names, spec.x());
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (String column : spec.y()) {
-            int y = names.indexOf(column);
-            if (y < 0) {
-                throw Errors.chartColumnMissing(column, names);
+            int y = column(names, column);
+            if (!(table.fields()[y].dataType() instanceof org.apache.spark.sql.types.NumericType)) {
+                throw Errors.chartColumnNotNumeric(
+                        column, table.fields()[y].dataType().simpleString());
             }
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (String[] row : table.rows()) {
+                String category = row[x] == null ? "NULL" : row[x];
+                if (!seen.add(category)) {
+                    throw Errors.chartCategoryRepeats(spec.x(), category);
+                }
                 if (row[y] != null) {
-                    data.addValue(Double.parseDouble(row[y]), column, row[x] == null ? "NULL" : row[x]);
+                    data.addValue(Double.parseDouble(row[y]), column, category);
                 }
             }
         }
@@ -62,5 +72,13 @@ public final class ResultChart {
             throw new UncheckedIOException("Writing a PNG to memory failed", e);
         }
         return png.toByteArray();
+    }
+
+    private static int column(List<String> names, String column) {
+        int index = names.indexOf(column);
+        if (index < 0) {
+            throw Errors.chartColumnMissing(column, names);
+        }
+        return index;
     }
 }

@@ -103,8 +103,19 @@ public enum ResultFormat {
         return rows.toDF(positions).select(asText);
     }
 
-    /** {@code table} as an HTML table (values escaped), as Jupyter shows a result. */
+    /**
+     * {@code table} as an HTML table (values escaped), as Jupyter shows a result; a single column
+     * (EXPLAIN, SHOW CREATE TABLE) whole and preformatted, as the text table shows it.
+     */
     public static String html(Collected table) {
+        if (table.names().length == 1) {
+            StringBuilder pre =
+                    new StringBuilder("<pre>").append(escape(table.names()[0])).append("\n\n");
+            for (String[] row : table.rows()) {
+                pre.append(row[0] == null ? "NULL" : escape(row[0])).append('\n');
+            }
+            return pre.append("</pre>\n").toString();
+        }
         StringBuilder html = new StringBuilder("<table>\n<thead><tr>");
         for (String name : table.names()) {
             html.append("<th>").append(escape(name)).append("</th>");
@@ -131,7 +142,10 @@ public enum ResultFormat {
     }
 
     private static String cut(String value) {
-        return value.length() > MAX_CELL ? value.substring(0, MAX_CELL - 1) + "…" : value;
+        // On a code point, not a char: half a surrogate pair is not text.
+        return value.codePointCount(0, value.length()) > MAX_CELL
+                ? value.substring(0, value.offsetByCodePoints(0, MAX_CELL - 1)) + "…"
+                : value;
     }
 
     /** {@code table} as the aligned text {@link #TABLE} prints. */

@@ -246,6 +246,11 @@ class NightlyRunTest {
                     assertThat(cell.get("outputs").size())
                             .as(notebook + ": " + cell.get("source"))
                             .isPositive();
+                    if (cell.path("metadata").path("transferlake").has("chart")) {
+                        assertThat(cell.get("outputs").findValues("image/png"))
+                                .as(notebook + ": its chart")
+                                .hasSize(1);
+                    }
                 }
             }
         }
