@@ -45,34 +45,32 @@ class NotebookRunnerTest {
                 List.of(source));
     }
 
-    @Test
-    void cellsRunInOrderUntilOneFailsAndTheirResultsBecomeOutputs(@TempDir Path dir) throws Exception {
+    private static Path notebook(Path dir, List<Map<String, Object>> cells) throws java.io.IOException {
         Path notebook = dir.resolve("in.ipynb");
         JSON.writeValue(
-                notebook.toFile(),
-                Map.of(
-                        "nbformat",
-                        4,
-                        "nbformat_minor",
-                        5,
-                        "metadata",
-                        Map.of(),
-                        "cells",
-                        List.of(
-                                Map.of("cell_type", "markdown", "metadata", Map.of(), "source", List.of("# Title")),
-                                code(
-                                        "SELECT * FROM VALUES ('a', 2), ('b<', 3) AS t(label, images)",
-                                        Map.of(
-                                                "expect_rows",
-                                                true,
-                                                "chart",
-                                                Map.of("type", "bar", "x", "label", "y", List.of("images")))),
-                                code(
-                                        "CREATE OR REPLACE TEMPORARY VIEW nothing AS SELECT 1 AS one WHERE false;\n"
-                                                + "SELECT * FROM nothing",
-                                        Map.of("expect_rows", true)),
-                                code("SELECT 1 AS fine;\nSELECT * FROM no_such_table", Map.of()),
-                                code("SELECT 'after'", Map.of()))));
+                notebook.toFile(), Map.of("nbformat", 4, "nbformat_minor", 5, "metadata", Map.of(), "cells", cells));
+        return notebook;
+    }
+
+    @Test
+    void cellsRunInOrderUntilOneFailsAndTheirResultsBecomeOutputs(@TempDir Path dir) throws Exception {
+        Path notebook = notebook(
+                dir,
+                List.of(
+                        Map.of("cell_type", "markdown", "metadata", Map.of(), "source", List.of("# Title")),
+                        code(
+                                "SELECT * FROM VALUES ('a', 2), ('b<', 3) AS t(label, images)",
+                                Map.of(
+                                        "expect_rows",
+                                        true,
+                                        "chart",
+                                        Map.of("type", "bar", "x", "label", "y", List.of("images")))),
+                        code(
+                                "CREATE OR REPLACE TEMPORARY VIEW nothing AS SELECT 1 AS one WHERE false;\n"
+                                        + "SELECT * FROM nothing",
+                                Map.of("expect_rows", true)),
+                        code("SELECT 1 AS fine;\nSELECT * FROM no_such_table", Map.of()),
+                        code("SELECT 'after'", Map.of())));
         Path written = dir.resolve("out.ipynb");
 
         NotebookRunner.Outcome outcome = NotebookRunner.run(spark, notebook, written);
@@ -118,20 +116,11 @@ class NotebookRunnerTest {
 
     @Test
     void aChartOfAColumnThatHoldsNoNumbersFailsItsCellWithWhy(@TempDir Path dir) throws Exception {
-        Path notebook = dir.resolve("in.ipynb");
-        JSON.writeValue(
-                notebook.toFile(),
-                Map.of(
-                        "nbformat",
-                        4,
-                        "nbformat_minor",
-                        5,
-                        "metadata",
-                        Map.of(),
-                        "cells",
-                        List.of(code(
-                                "SELECT 'a' AS label, 'x' AS images",
-                                Map.of("chart", Map.of("type", "bar", "x", "label", "y", List.of("images")))))));
+        Path notebook = notebook(
+                dir,
+                List.of(code(
+                        "SELECT 'a' AS label, 'x' AS images",
+                        Map.of("chart", Map.of("type", "bar", "x", "label", "y", List.of("images"))))));
 
         NotebookRunner.Outcome outcome = NotebookRunner.run(spark, notebook, dir.resolve("out.ipynb"));
 
