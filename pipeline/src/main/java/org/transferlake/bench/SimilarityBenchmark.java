@@ -55,10 +55,8 @@ public final class SimilarityBenchmark {
         String sql = "SELECT path, label, cosine_similarity(embedding, (SELECT embedding FROM " + table
                 + " WHERE path = '" + query + "')) AS similarity FROM " + table + " WHERE path <> '" + query
                 + "' ORDER BY similarity DESC NULLS LAST, path LIMIT " + k;
-        List<String> bySql = spark.sql(sql)
-                .select("path")
-                .as(org.apache.spark.sql.Encoders.STRING())
-                .collectAsList();
+        // The SQL lists rows with no direction (a zero embedding) last, with a null similarity; ours leaves them out.
+        List<String> bySql = paths(SimilarImages.matches(spark.sql(sql).collectAsList()));
 
         Measured oursTimed =
                 measure(() -> SimilarImages.topK(tables, BACKBONE, query, k).size());

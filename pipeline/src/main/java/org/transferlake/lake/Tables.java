@@ -60,7 +60,6 @@ public final class Tables {
         String location = table.location(root).toString();
         if (DeltaTable.isDeltaTable(spark, location)) {
             addMissingColumns(table, location);
-            register(table, false);
         } else {
             DeltaTable.createIfNotExists(spark)
                     .location(location)
@@ -68,8 +67,8 @@ public final class Tables {
                     .addColumns(table.schemaWithComments())
                     .partitionedBy(table.partitionColumns().toArray(String[]::new))
                     .execute();
-            register(table, false);
         }
+        register(table, false);
         ensured.add(table);
     }
 
