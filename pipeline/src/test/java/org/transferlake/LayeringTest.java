@@ -41,6 +41,19 @@ class LayeringTest {
                     "runs",
                     Set.of("config", "image", "source", "backbone", "embed", "lake", "heads", "score", "query")),
             Map.entry(
+                    "report",
+                    Set.of(
+                            "config",
+                            "image",
+                            "source",
+                            "backbone",
+                            "embed",
+                            "lake",
+                            "heads",
+                            "score",
+                            "query",
+                            "runs")),
+            Map.entry(
                     "bench",
                     Set.of(
                             "config",
@@ -52,7 +65,8 @@ class LayeringTest {
                             "heads",
                             "score",
                             "query",
-                            "runs")));
+                            "runs",
+                            "report")));
 
     @Test
     void noPackageImportsOneAfterItInTheOrder() throws IOException {

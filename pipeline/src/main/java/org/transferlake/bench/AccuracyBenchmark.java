@@ -34,6 +34,8 @@ import org.transferlake.image.ImageDecoder;
 import org.transferlake.image.ImageRejectedException;
 import org.transferlake.image.Resizer;
 import org.transferlake.image.RgbImage;
+import org.transferlake.query.ChartImages;
+import org.transferlake.report.LearningCurve;
 import org.transferlake.runs.Progress;
 import org.transferlake.source.FashionMnist;
 import org.transferlake.source.ImageListing;
@@ -64,7 +66,7 @@ public final class AccuracyBenchmark {
     private static final int CHUNK_FLOATS = 16 << 20;
 
     /** The raw-pixel baseline's name in the table and the plot. */
-    public static final String RAW_PIXELS = "raw pixels";
+    public static final String RAW_PIXELS = LearningCurve.RAW_PIXELS;
 
     /** Raw pixels of a photo set: resized to this square, RGB. */
     private static final int RAW_SIZE = 32;
@@ -87,7 +89,7 @@ public final class AccuracyBenchmark {
     public record Cell(int perClass, String algorithm, String features, double accuracy) {}
 
     /** Everything one run measured. */
-    public record Result(List<Cell> cells, Map<String, Double> imagesPerSecond, Path plot) {}
+    public record Result(List<Cell> cells, Map<String, Double> imagesPerSecond, Path plot, Path csv) {}
 
     private AccuracyBenchmark() {}
 
@@ -162,10 +164,36 @@ public final class AccuracyBenchmark {
         }
         printTable(out, cells, columns, base.heads().algorithms(), perClassBudgets, largest);
         imagesPerSecond.forEach((name, rate) -> out.printf(Locale.ROOT, "  %-24s %8.1f img/s%n", name, rate));
-        LearningCurvePlot.write(plot, set.description(), cells, largest);
-        out.printf("Learning curves: %s%n", plot.toAbsolutePath());
+        LearningCurve.Curves curves = new LearningCurve.Curves(
+                set.description(),
+                cells.stream()
+                        .map(cell -> new LearningCurve.Point(
+                                cell.features(),
+                                cell.algorithm(),
+                                cell.perClass() == 0 ? largest : cell.perClass(),
+                                cell.accuracy()))
+                        .toList());
+        Path csv = csvBeside(plot);
+        LearningCurve.writeCsv(csv, curves);
+        writePlot(plot, curves);
+        out.printf("Learning curves: %s (numbers in %s, which report draws)%n", plot.toAbsolutePath(), csv);
         out.flush();
-        return new Result(List.copyOf(cells), imagesPerSecond, plot);
+        return new Result(List.copyOf(cells), imagesPerSecond, plot, csv);
+    }
+
+    /** Where the curves' numbers go: beside the PNG, named like it. */
+    public static Path csvBeside(Path plot) {
+        String name = plot.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return plot.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".csv");
+    }
+
+    private static void writePlot(Path plot, LearningCurve.Curves curves) {
+        try {
+            java.nio.file.Files.write(plot, ChartImages.png(LearningCurve.chart(curves), 900, 560));
+        } catch (java.io.IOException e) {
+            throw Errors.plotWriteFailed(plot, e);
+        }
     }
 
     /** The train images of each class in a seeded random order: a budget of b takes the first b. */

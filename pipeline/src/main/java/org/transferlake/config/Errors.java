@@ -1244,4 +1244,22 @@ public final class Errors {
                 "code cells " + cells + " expect rows and returned none",
                 "Check that the lake has had an extract, a train and a score run (transferlake nightly).");
     }
+
+    /** A learning-curve CSV from {@code bench accuracy} holds no measurement or cannot be parsed. */
+    public static TransferlakeException learningCurveUnreadable(Path csv, String reason) {
+        return invalidInput(
+                "draw the learning curves of " + csv,
+                reason,
+                "Run transferlake bench accuracy again (it writes the CSV beside its PNG), or pass --accuracy-results"
+                        + " of another run.");
+    }
+
+    /** The report could not be written. */
+    public static TransferlakeException reportUnwritable(Path file, IOException e) {
+        return TransferlakeException.cannot(
+                "write the report " + file,
+                e.getClass().getSimpleName() + ": " + e.getMessage(),
+                "Pass a writable --output path.",
+                e);
+    }
 }

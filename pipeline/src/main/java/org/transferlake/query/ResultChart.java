@@ -1,15 +1,9 @@
 package org.transferlake.query;
 
-import java.awt.Color;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.transferlake.config.Errors;
@@ -58,20 +52,10 @@ public final class ResultChart {
         }
         JFreeChart chart = ChartFactory.createBarChart(
                 title, spec.x(), String.join(", ", spec.y()), data, PlotOrientation.VERTICAL, true, false, false);
-        CategoryPlot plot = chart.getCategoryPlot();
         if (spec.type().equals("line")) {
-            plot.setRenderer(new org.jfree.chart.renderer.category.LineAndShapeRenderer());
+            chart.getCategoryPlot().setRenderer(new org.jfree.chart.renderer.category.LineAndShapeRenderer());
         }
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        chart.setBackgroundPaint(Color.WHITE);
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            ChartUtils.writeChartAsPNG(png, chart, WIDTH, HEIGHT);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Writing a PNG to memory failed", e);
-        }
-        return png.toByteArray();
+        return ChartImages.png(chart, WIDTH, HEIGHT);
     }
 
     private static int column(List<String> names, String column) {

@@ -134,7 +134,8 @@ public enum ResultFormat {
         return html.append("</tbody>\n</table>\n").toString();
     }
 
-    private static String escape(String text) {
+    /** {@code text} safe inside HTML text and attribute values. */
+    public static String escape(String text) {
         return text.replace("&", "&amp;")
                 .replace("<", "&lt;")
                 .replace(">", "&gt;")
@@ -175,7 +176,8 @@ public enum ResultFormat {
         return new Printed(count, false);
     }
 
-    private static String csvLine(String[] values) {
+    /** One CSV line of {@code values} (RFC 4180 quoting; null as an empty field). */
+    public static String csvLine(String[] values) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {

@@ -133,6 +133,23 @@ class AccuracyBenchmarkTest {
             }
         }
         assertThat(colours).as("a drawn chart, not a blank image").hasSizeGreaterThan(5);
+
+        // The numbers beside the plot, read back as report reads them: "all" is the 6 labels a class has.
+        assertThat(result.csv()).isEqualTo(dir.resolve("curves.csv"));
+        org.transferlake.report.LearningCurve.Curves curves =
+                org.transferlake.report.LearningCurve.readCsv(spark, result.csv());
+        assertThat(curves.imageSet()).startsWith("images under ");
+        assertThat(curves.points())
+                .extracting(
+                        org.transferlake.report.LearningCurve.Point::features,
+                        org.transferlake.report.LearningCurve.Point::labelsPerClass,
+                        org.transferlake.report.LearningCurve.Point::accuracy)
+                .containsExactlyElementsOf(result.cells().stream()
+                        .map(cell -> tuple(
+                                cell.features(),
+                                cell.perClass() == 0 ? 6 : cell.perClass(),
+                                Math.round(cell.accuracy() * 1e6) / 1e6))
+                        .toList());
     }
 
     @Test
