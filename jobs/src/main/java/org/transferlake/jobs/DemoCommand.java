@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", description = "Run the whole demo on the embedded lake: demo data, extract, train, score.")
+@Command(
+        name = "demo",
+        description = "Run the whole demo on the embedded lake: demo data, extract, train, score, report.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -23,17 +25,24 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         try (Lake lake = Lake.open(config)) {
-            out.println("[1/4] demo data");
+            out.println("[1/5] demo data");
             Summaries.writeDemoData(lake, out);
             Summaries.printObjects(lake, out);
-            out.println("[2/4] extract");
+            out.println("[2/5] extract");
             Summaries.extract(lake, out);
-            out.println("[3/4] train");
+            out.println("[3/5] train");
             Summaries.train(lake, out);
-            out.println("[4/4] score");
+            out.println("[4/5] score");
             Summaries.score(lake, java.util.Optional.empty(), java.util.Optional.empty(), out);
-            out.println("Query it: SELECT label, count(*) FROM transferlake.predictions GROUP BY label "
-                    + "(spark-sql, or the notebooks)");
+            out.println("[5/5] report");
+            Summaries.report(
+                    lake,
+                    java.nio.file.Path.of(Summaries.REPORT),
+                    java.nio.file.Path.of(Summaries.ACCURACY_RESULTS),
+                    out);
+            out.println(
+                    "Query it: bin/transferlake sql -e \"SELECT label, count(*) FROM transferlake.latest_predictions"
+                            + " GROUP BY label\" (or the notebooks in notebooks/)");
             out.printf(
                     "Demo done in %.1f s. Lake root %s%s%n",
                     (System.nanoTime() - start) / 1e9,

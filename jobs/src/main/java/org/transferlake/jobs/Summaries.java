@@ -16,7 +16,26 @@ import org.transferlake.source.DemoData;
 
 /** What commands print for people: short, aligned summaries. */
 final class Summaries {
+    /** Where {@code report} and the demo write the report. */
+    static final String REPORT = "transferlake-report.html";
+
+    /** The learning curves {@code bench accuracy} writes beside its default plot. */
+    static final String ACCURACY_RESULTS = "bench-accuracy.csv";
+
     private Summaries() {}
+
+    static void report(Lake lake, java.nio.file.Path output, java.nio.file.Path accuracyResults, PrintWriter out) {
+        String backboneId = org.transferlake.backbone.ModelStore.configuredBackboneId(
+                lake.config(), lake.spark().sparkContext().hadoopConfiguration());
+        org.transferlake.report.LakeReport.Contents contents = org.transferlake.report.LakeReport.gather(
+                lake.spark(),
+                new org.transferlake.lake.Tables(lake.spark(), lake.root()),
+                lake.root(),
+                backboneId,
+                accuracyResults);
+        org.transferlake.report.ReportPage.write(contents, output);
+        out.println("Report: " + output.toAbsolutePath());
+    }
 
     static DemoData.Result writeDemoData(Lake lake, PrintWriter out) {
         DemoData.Plan plan = DemoData.plan(lake.config().demo(), lake.fileSystem(), lake.root());

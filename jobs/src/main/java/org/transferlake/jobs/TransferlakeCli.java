@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             SqlCommand.class,
             RegisterCommand.class,
             NotebookCommand.class,
+            ReportCommand.class,
             NightlyCommand.class,
             MaintainCommand.class,
             HeadsCommand.class,

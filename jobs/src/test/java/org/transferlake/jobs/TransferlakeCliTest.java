@@ -151,6 +151,14 @@ class TransferlakeCliTest {
     }
 
     @Test
+    void reportRefusesADirectoryAsItsOutputBeforeSparkStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertThat(run("report", "--output", dir.toString())).isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo("Cannot write the report " + dir + ": it is a directory. Pass a file name, e.g. --output "
+                        + dir.resolve("report.html") + ".\n");
+    }
+
+    @Test
     void sqlTakesEitherStatementsOrAFile() {
         assertThat(run("sql", "-e", "SELECT 1", "-f", "x.sql")).isEqualTo(2);
         assertThat(err.toString()).startsWith("Error: -e=SQL, -f=FILE are mutually exclusive");

@@ -1262,4 +1262,12 @@ public final class Errors {
                 "Pass a writable --output path.",
                 e);
     }
+
+    /** The report's --output names a directory. */
+    public static TransferlakeException reportOutputIsADirectory(Path output) {
+        return invalidInput(
+                "write the report " + output,
+                "it is a directory",
+                "Pass a file name, e.g. --output " + output.resolve("report.html") + ".");
+    }
 }

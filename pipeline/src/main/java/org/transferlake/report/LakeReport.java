@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.net.URI;
@@ -15,13 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.ml.feature.PCA;
-import org.apache.spark.ml.feature.PCAModel;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.transferlake.heads.ArrayToVector;
 import org.transferlake.heads.HeadRecord;
 import org.transferlake.heads.HeadRegistry;
 import org.transferlake.lake.LakeTable;
@@ -34,6 +31,8 @@ import org.transferlake.lake.Tables;
  * table that does not exist yet is an empty section, not a new table.
  */
 public final class LakeReport {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LakeReport.class);
+
     /** At most this many runs, newest first: the history a person reads. */
     static final int MAX_RUNS = 50;
 
@@ -101,27 +100,43 @@ public final class LakeReport {
      */
     public static Contents gather(
             SparkSession spark, Tables tables, URI root, String backboneId, Path learningCurvesCsv) {
+        Sections sections = new Sections(spark);
         Map<String, Long> rows = new LinkedHashMap<>();
         Optional<Dataset<Row>> features = tables.readExisting(LakeTable.FEATURES);
-        rows.put(LakeTable.FEATURES.tableName(), features.map(Dataset::count).orElse(0L));
         Optional<Dataset<Row>> current =
                 features.map(f -> f.where(col("backbone_id").equalTo(backboneId)));
-        rows.put("features_current", current.map(Dataset::count).orElse(0L));
-        for (LakeTable table : List.of(LakeTable.QUARANTINE, LakeTable.HEADS, LakeTable.PREDICTIONS, LakeTable.RUNS)) {
+        sections.run("count rows", () -> {
             rows.put(
-                    table.tableName(),
-                    tables.readExisting(table).map(Dataset::count).orElse(0L));
-        }
-        Optional<HeadRecord> champion = tables.exists(LakeTable.HEADS)
-                ? new HeadRegistry(spark, tables).champion(backboneId)
-                : Optional.empty();
-        List<Run> runs =
-                tables.readExisting(LakeTable.RUNS).map(LakeReport::latestRuns).orElse(List.of());
+                    LakeTable.FEATURES.tableName(), features.map(Dataset::count).orElse(0L));
+            rows.put("features_current", current.map(Dataset::count).orElse(0L));
+            for (LakeTable table :
+                    List.of(LakeTable.QUARANTINE, LakeTable.HEADS, LakeTable.PREDICTIONS, LakeTable.RUNS)) {
+                rows.put(
+                        table.tableName(),
+                        tables.readExisting(table).map(Dataset::count).orElse(0L));
+            }
+            return rows;
+        });
+        Optional<HeadRecord> champion = sections.run(
+                "champion",
+                () -> tables.exists(LakeTable.HEADS)
+                        ? new HeadRegistry(spark, tables).champion(backboneId)
+                        : Optional.empty());
+        List<Run> runs = sections.run(
+                "runs",
+                () -> tables.readExisting(LakeTable.RUNS)
+                        .map(LakeReport::latestRuns)
+                        .orElse(List.of()));
         Optional<Dataset<Row>> quarantine = tables.readExisting(LakeTable.QUARANTINE);
-        List<ReasonCount> reasons = quarantine.map(LakeReport::reasons).orElse(List.of());
-        List<Quarantined> latest = quarantine.map(LakeReport::latestQuarantined).orElse(List.of());
-        Optional<Projection> projection = current.filter(c -> rows.get("features_current") >= 2)
-                .map(c -> project(c, rows.get("features_current")));
+        List<ReasonCount> reasons = sections.run(
+                "quarantine reasons", () -> quarantine.map(LakeReport::reasons).orElse(List.of()));
+        List<Quarantined> latest = sections.run(
+                "latest quarantined",
+                () -> quarantine.map(LakeReport::latestQuarantined).orElse(List.of()));
+        long embeddings = rows.get("features_current");
+        Optional<Projection> projection = sections.run(
+                "PCA of the embeddings",
+                () -> current.filter(c -> embeddings >= 2).flatMap(c -> project(c, embeddings)));
         Optional<LearningCurve.Curves> curves = java.nio.file.Files.exists(learningCurvesCsv)
                 ? Optional.of(LearningCurve.readCsv(spark, learningCurvesCsv))
                 : Optional.empty();
@@ -139,22 +154,52 @@ public final class LakeReport {
                 learningCurvesCsv);
     }
 
+    /** Names each part of the reading in the Spark UI and logs its seconds. */
+    private record Sections(SparkSession spark) {
+        <T> T run(String name, java.util.function.Supplier<T> part) {
+            String previous = spark.sparkContext().getLocalProperty("spark.job.description");
+            spark.sparkContext().setJobDescription("report: " + name);
+            long start = System.nanoTime();
+            try {
+                return part.get();
+            } finally {
+                LOG.info(
+                        "report: {} {} s",
+                        name,
+                        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+                spark.sparkContext().setJobDescription(previous);
+            }
+        }
+    }
+
     private static List<Run> latestRuns(Dataset<Row> runs) {
         List<Run> latest = new ArrayList<>();
+        // The steps' timings as entries: a Java map of a Spark map loses the order the steps ran in.
         for (Row row : runs.orderBy(col("started_at").desc(), col("run_id").desc())
                 .limit(MAX_RUNS)
+                .select(
+                        col("run_id"),
+                        col("job"),
+                        col("status"),
+                        col("started_at"),
+                        col("ended_at"),
+                        col("counts"),
+                        map_entries(col("timings_seconds")),
+                        col("error"))
                 .collectAsList()) {
+            Map<String, Double> timings = new LinkedHashMap<>();
+            if (!row.isNullAt(6)) {
+                row.<Row>getList(6).forEach(step -> timings.put(step.getString(0), step.getDouble(1)));
+            }
             latest.add(new Run(
-                    row.getAs("run_id"),
-                    row.getAs("job"),
-                    row.getAs("status"),
-                    row.getAs("started_at"),
-                    row.getAs("ended_at"),
-                    row.isNullAt(row.fieldIndex("counts")) ? Map.of() : row.getJavaMap(row.fieldIndex("counts")),
-                    row.isNullAt(row.fieldIndex("timings_seconds"))
-                            ? Map.of()
-                            : new LinkedHashMap<>(row.<String, Double>getJavaMap(row.fieldIndex("timings_seconds"))),
-                    row.getAs("error")));
+                    row.getString(0),
+                    row.getString(1),
+                    row.getString(2),
+                    row.getTimestamp(3),
+                    row.getTimestamp(4),
+                    row.isNullAt(5) ? Map.of() : Map.copyOf(row.<String, Long>getJavaMap(5)),
+                    java.util.Collections.unmodifiableMap(timings),
+                    row.getString(7)));
         }
         return List.copyOf(latest);
     }
@@ -182,38 +227,41 @@ public final class LakeReport {
     }
 
     /**
-     * Spark ML's PCA of at most {@link #MAX_POINTS} embeddings, the same ones on every run (by a hash of
-     * their path: a per-partition top-k, not a sort of the table).
+     * The first two principal components of at most {@link #MAX_POINTS} embeddings, the same ones on every
+     * run (by a hash of their path: a per-partition top-k, not a sort of the table).
      */
-    static Projection project(Dataset<Row> current, long embeddings) {
-        Dataset<Row> sample = current.select(col("path"), col("label"), col("embedding"))
+    static Optional<Projection> project(Dataset<Row> current, long embeddings) {
+        List<Row> sample = current.select(col("label"), col("embedding"))
                 .where(col("embedding").isNotNull())
                 .orderBy(xxhash64(col("path")), col("path"))
-                .limit(MAX_POINTS);
-        Dataset<Row> vectors = new ArrayToVector()
-                .setInputCol("embedding")
-                .setOutputCol("vector")
-                .transform(sample)
-                .drop("embedding")
-                .cache();
-        try {
-            PCAModel pca = new PCA()
-                    .setInputCol("vector")
-                    .setOutputCol("projected")
-                    .setK(2)
-                    .fit(vectors);
-            List<Point> points = pca.transform(vectors).select("label", "projected").collectAsList().stream()
-                    .map(row -> {
-                        Vector projected = row.getAs(1);
-                        return new Point(
-                                row.isNullAt(0) ? UNLABELLED : row.getString(0),
-                                projected.apply(0),
-                                projected.apply(1));
-                    })
-                    .toList();
-            return new Projection(points, embeddings, pca.explainedVariance().toArray());
-        } finally {
-            vectors.unpersist();
+                .limit(MAX_POINTS)
+                .collectAsList();
+        List<float[]> vectors = new ArrayList<>();
+        for (Row row : sample) {
+            List<Float> embedding = row.getList(1);
+            float[] vector = new float[embedding.size()];
+            for (int j = 0; j < vector.length; j++) {
+                vector[j] = embedding.get(j);
+            }
+            vectors.add(vector);
         }
+        if (vectors.size() < 2) {
+            return Optional.empty();
+        }
+        PrincipalComponents.Projected projected = PrincipalComponents.of(vectors);
+        LOG.info(
+                "report: PCA of {} embeddings of {} floats in {} iterations",
+                vectors.size(),
+                vectors.get(0).length,
+                projected.iterations());
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < sample.size(); i++) {
+            Row row = sample.get(i);
+            points.add(new Point(
+                    row.isNullAt(0) ? UNLABELLED : row.getString(0),
+                    projected.scores()[i][0],
+                    projected.scores()[i][1]));
+        }
+        return Optional.of(new Projection(List.copyOf(points), embeddings, projected.explainedVariance()));
     }
 }

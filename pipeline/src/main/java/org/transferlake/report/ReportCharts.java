@@ -154,6 +154,10 @@ final class ReportCharts {
                 false,
                 false);
         ((LineAndShapeRenderer) chart.getCategoryPlot().getRenderer()).setDefaultShapesVisible(true);
+        // Listing runs at hundreds of files a second, embedding at tens: a log axis shows both.
+        org.jfree.chart.axis.LogAxis perSecond = new org.jfree.chart.axis.LogAxis("images per second (log scale)");
+        perSecond.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+        chart.getCategoryPlot().setRangeAxis(perSecond);
         slantIfMany(chart, extractRuns.size());
         return chart;
     }
@@ -174,8 +178,9 @@ final class ReportCharts {
                 run.seconds().flatMap(seconds -> rate(embedded, seconds)));
     }
 
+    /** Items per second; empty where nothing was done (an idle run), which a log axis cannot show. */
     private static Optional<Double> rate(long items, Double seconds) {
-        return seconds == null || seconds <= 0 ? Optional.empty() : Optional.of(items / seconds);
+        return seconds == null || seconds <= 0 || items == 0 ? Optional.empty() : Optional.of(items / seconds);
     }
 
     /** Every run's wall-clock seconds over time, one series per job; failed and abandoned runs apart. */

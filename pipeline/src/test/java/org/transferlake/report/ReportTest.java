@@ -154,7 +154,11 @@ class ReportTest {
                 : Map.of();
         Map<String, Double> timings = new LinkedHashMap<>();
         if (job.equals("extract")) {
+            // More than four steps: Scala keeps the order of small maps only, and the report must keep it.
+            timings.put("resolve backbone", 1.0);
             timings.put("list images", 2.0);
+            timings.put("read known images", 1.5);
+            timings.put("select new or changed", 0.5);
             timings.put("embed", 8.0);
             timings.put("write features and quarantine", 3.0);
         }
@@ -205,6 +209,14 @@ class ReportTest {
                 .extracting(LakeReport.Run::runId)
                 .containsExactly("train-1", "extract-2", "extract-1");
         assertThat(report.runs().get(2).seconds()).contains(20.0);
+        assertThat(report.runs().get(2).timings().keySet())
+                .containsExactly(
+                        "resolve backbone",
+                        "list images",
+                        "read known images",
+                        "select new or changed",
+                        "embed",
+                        "write features and quarantine");
 
         ReportCharts.Throughput first = ReportCharts.throughput(report.runs().get(2));
         assertThat(first.listing()).contains(100 / 2.0);
@@ -227,13 +239,21 @@ class ReportTest {
         assertThat(projection.points())
                 .extracting(LakeReport.Point::label)
                 .containsExactlyInAnyOrder("cat", "cat", "cat", "cat", "dog", "dog", "dog", LakeReport.UNLABELLED);
-        Set<Long> distances = new HashSet<>();
+        // Centred on the mean t of the eight (4.5 / 8 = 0.5625): x = ±√5·(t − 0.5625), one sign for all.
+        Set<Long> sixteenths = new HashSet<>();
+        Set<Long> catSigns = new HashSet<>();
+        Set<Long> dogSigns = new HashSet<>();
         for (LakeReport.Point point : projection.points()) {
             assertThat(point.y()).isCloseTo(0.0, within(1e-9));
-            distances.add(Math.round(Math.abs(point.x()) / Math.sqrt(5) * 2));
+            long scaled = Math.round(16 * point.x() / Math.sqrt(5));
+            assertThat(16 * point.x() / Math.sqrt(5)).isCloseTo(scaled, within(1e-6));
+            sixteenths.add(Math.abs(scaled));
+            (point.label().equals("cat") ? catSigns : point.label().equals("dog") ? dogSigns : new HashSet<Long>())
+                    .add((long) Long.signum(scaled));
         }
-        assertThat(distances).as("2·|t| of each embedding").containsExactlyInAnyOrder(1L, 2L, 4L, 6L, 8L);
-
+        assertThat(sixteenths).containsExactlyInAnyOrder(7L, 23L, 39L, 55L, 25L, 41L, 57L, 1L);
+        assertThat(catSigns).hasSize(1);
+        assertThat(dogSigns).hasSize(1).doesNotContainAnyElementsOf(catSigns);
         assertThat(report.learningCurves().orElseThrow().imageSet()).isEqualTo("images under s3a://x/, \"quoted\"");
         assertThat(report.learningCurves().orElseThrow().points()).hasSize(4);
     }
@@ -249,7 +269,8 @@ class ReportTest {
                         + "<td class=\"n\">4</td></tr>")
                 .contains("<tr><td>extract-1</td><td class=\"n\">100</td><td class=\"n\">80</td>"
                         + "<td class=\"n\">50.0000</td><td class=\"n\">10.6250</td><td class=\"n\">4.0000</td>"
-                        + "<td>list images 2.0, embed 8.0, write features and quarantine 3.0</td></tr>")
+                        + "<td>resolve backbone 1.0, list images 2.0, read known images 1.5, select new or changed 0.5,"
+                        + " embed 8.0, write features and quarantine 3.0</td></tr>")
                 .contains("<tr><td>embed</td><td>CORRUPT</td><td class=\"n\">2</td></tr>")
                 .contains("<td>failed</td>")
                 .contains("Cannot train heads: no labels.")

@@ -258,6 +258,45 @@ class NightlyRunTest {
 
     @Test
     @Order(7)
+    void theReportShowsThisLakesRunsChampionAndEmbeddings(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String backboneId = org.transferlake.backbone.ModelStore.configuredBackboneId(
+                config, spark.sparkContext().hadoopConfiguration());
+        org.transferlake.lake.Tables tables = new org.transferlake.lake.Tables(spark, root);
+
+        org.transferlake.report.LakeReport.Contents report =
+                org.transferlake.report.LakeReport.gather(spark, tables, root, backboneId, dir.resolve("none.csv"));
+        Path page = dir.resolve("report.html");
+        org.transferlake.report.ReportPage.write(report, page);
+
+        // The nights above: 40 images, then none, then 10, then none (the fifth was refused the lock).
+        assertThat(report.rows()).containsEntry("features", 50L).containsEntry("features_current", 50L);
+        assertThat(report.rows()).containsEntry("runs", rows(LakeTable.RUNS)).containsEntry("heads", 2L);
+        assertThat(report.runs().stream()
+                        .filter(run -> run.job().equals("extract"))
+                        .map(run -> run.counts().get("embedded")))
+                .as("newest first")
+                .containsExactly(0L, 10L, 0L, 40L);
+        assertThat(report.runs().stream().filter(run -> run.job().equals("nightly")))
+                .hasSize(4);
+        assertThat(report.champion().orElseThrow().headId())
+                .isEqualTo(new org.transferlake.heads.HeadRegistry(spark, tables)
+                        .champion(backboneId)
+                        .orElseThrow()
+                        .headId());
+        assertThat(report.projection().orElseThrow().points()).hasSize(50);
+        // Four of each class among the 40; the ten copies are the first train images by path (3 ankle boots).
+        assertThat(report.projection().orElseThrow().points().stream()
+                        .filter(point -> point.label().equals("ankle_boot")))
+                .hasSize(7);
+        assertThat(report.projection().orElseThrow().points().stream()
+                        .filter(point -> point.label().equals("sneaker")))
+                .hasSize(4);
+        assertThat(java.nio.file.Files.readString(page))
+                .contains("<tr><td>features_current</td><td class=\"n\">50</td></tr>");
+    }
+
+    @Test
+    @Order(8)
     void maintainCompactsEveryTableAndKeepsItsRows() {
         List<Row> featuresBefore = sortedFeatureKeys();
         long runsBefore = rows(LakeTable.RUNS);
@@ -281,7 +320,7 @@ class NightlyRunTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aVacuumRetentionBelowDeltasFloorIsRefusedUnlessForced() {
         PipelineConfig noRetention = config(Map.of("maintain.vacuum-retention-hours", "0"));
 
