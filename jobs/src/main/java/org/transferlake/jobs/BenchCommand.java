@@ -27,6 +27,11 @@ import picocli.CommandLine.Spec;
             BenchCommand.SimilarBench.class
         })
 final class BenchCommand {
+    /** Where bench accuracy draws its learning curves by default; its CSV goes beside it. */
+    static final String ACCURACY_PLOT = "bench-accuracy.png";
+
+    /** {@code AccuracyBenchmark.csvBeside(ACCURACY_PLOT)}, as a constant for the option defaults (tested). */
+    static final String ACCURACY_RESULTS = "bench-accuracy.csv";
 
     @Command(name = "backbone", description = "Images/s per batch size with oneDNN off and on, and peak RSS.")
     static final class BackboneBench implements Callable<Integer> {
@@ -99,7 +104,7 @@ final class BenchCommand {
 
         @Option(
                 names = "--plot",
-                defaultValue = "bench-accuracy.png",
+                defaultValue = ACCURACY_PLOT,
                 description = "Where the learning-curve PNG goes (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path plot;
 

@@ -33,7 +33,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(
             names = "--accuracy-results",
             paramLabel = "CSV",
-            defaultValue = Summaries.ACCURACY_RESULTS,
+            defaultValue = BenchCommand.ACCURACY_RESULTS,
             description = "The learning curves bench accuracy wrote beside its plot; the section says how to make"
                     + " them when the file is absent (default: ${DEFAULT-VALUE}).")
     Path accuracyResults;
@@ -44,7 +44,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new CommonOptions.InvalidConfigException(Errors.reportOutputIsADirectory(output));
         }
         try (Lake lake = Lake.open(common.loadConfig())) {
-            Summaries.report(lake, output, accuracyResults, spec.commandLine().getOut());
+            spec.commandLine().getOut().println("Report: " + Summaries.report(lake, output, accuracyResults));
             return 0;
         }
     }

@@ -19,12 +19,10 @@ final class Summaries {
     /** Where {@code report} and the demo write the report. */
     static final String REPORT = "transferlake-report.html";
 
-    /** The learning curves {@code bench accuracy} writes beside its default plot. */
-    static final String ACCURACY_RESULTS = "bench-accuracy.csv";
-
     private Summaries() {}
 
-    static void report(Lake lake, java.nio.file.Path output, java.nio.file.Path accuracyResults, PrintWriter out) {
+    /** Writes the report of the lake to {@code output}; returns its absolute path. */
+    static java.nio.file.Path report(Lake lake, java.nio.file.Path output, java.nio.file.Path accuracyResults) {
         String backboneId = org.transferlake.backbone.ModelStore.configuredBackboneId(
                 lake.config(), lake.spark().sparkContext().hadoopConfiguration());
         org.transferlake.report.LakeReport.Contents contents = org.transferlake.report.LakeReport.gather(
@@ -34,7 +32,7 @@ final class Summaries {
                 backboneId,
                 accuracyResults);
         org.transferlake.report.ReportPage.write(contents, output);
-        out.println("Report: " + output.toAbsolutePath());
+        return output.toAbsolutePath();
     }
 
     static DemoData.Result writeDemoData(Lake lake, PrintWriter out) {

@@ -151,6 +151,13 @@ class TransferlakeCliTest {
     }
 
     @Test
+    void reportReadsTheLearningCurvesWhereADefaultBenchAccuracyWritesThem() {
+        assertThat(org.transferlake.bench.AccuracyBenchmark.csvBeside(
+                        java.nio.file.Path.of(BenchCommand.ACCURACY_PLOT)))
+                .isEqualTo(java.nio.file.Path.of(BenchCommand.ACCURACY_RESULTS));
+    }
+
+    @Test
     void reportRefusesADirectoryAsItsOutputBeforeSparkStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         assertThat(run("report", "--output", dir.toString())).isEqualTo(2);
         assertThat(err.toString())

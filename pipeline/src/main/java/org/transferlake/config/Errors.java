@@ -1246,12 +1246,13 @@ public final class Errors {
     }
 
     /** A learning-curve CSV from {@code bench accuracy} holds no measurement or cannot be parsed. */
-    public static TransferlakeException learningCurveUnreadable(Path csv, String reason) {
+    public static TransferlakeException learningCurveUnreadable(Path csv, String reason, Throwable cause) {
         return invalidInput(
                 "draw the learning curves of " + csv,
                 reason,
                 "Run transferlake bench accuracy again (it writes the CSV beside its PNG), or pass --accuracy-results"
-                        + " of another run.");
+                        + " of another run.",
+                cause);
     }
 
     /** The report could not be written. */

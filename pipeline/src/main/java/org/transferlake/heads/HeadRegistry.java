@@ -42,8 +42,13 @@ public final class HeadRegistry {
     }
 
     public Optional<HeadRecord> champion(String backboneId) {
-        return first(tables.read(LakeTable.HEADS)
-                .where(col("backbone_id").equalTo(backboneId).and(col("status").equalTo(CHAMPION))));
+        return champion(tables.read(LakeTable.HEADS), backboneId);
+    }
+
+    /** The champion of {@code backboneId} among {@code heads}: for readers that must not migrate the table. */
+    public static Optional<HeadRecord> champion(Dataset<Row> heads, String backboneId) {
+        return first(heads.where(
+                col("backbone_id").equalTo(backboneId).and(col("status").equalTo(CHAMPION))));
     }
 
     /** When the latest head of {@code backboneId} was trained, champion or not; empty when none was. */

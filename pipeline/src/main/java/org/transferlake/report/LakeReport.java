@@ -57,9 +57,17 @@ public final class LakeReport {
             Map<String, Long> counts,
             Map<String, Double> timings,
             String error) {
-        /** Wall-clock seconds, start to end; empty while running. */
+        public Run {
+            // Only run_id is NOT NULL in the table; a row written by hand or by an older version may lack the rest.
+            job = java.util.Objects.requireNonNullElse(job, "");
+            status = java.util.Objects.requireNonNullElse(status, "");
+        }
+
+        /** Wall-clock seconds, start to end; empty while running, and for a run abandoned (never ended). */
         public Optional<Double> seconds() {
-            return endedAt == null ? Optional.empty() : Optional.of((endedAt.getTime() - startedAt.getTime()) / 1000.0);
+            return endedAt == null || startedAt == null
+                    ? Optional.empty()
+                    : Optional.of((endedAt.getTime() - startedAt.getTime()) / 1000.0);
         }
     }
 
@@ -117,11 +125,10 @@ public final class LakeReport {
             }
             return rows;
         });
+        // From the table as it is: HeadRegistry's own read would first migrate an older table's schema.
         Optional<HeadRecord> champion = sections.run(
                 "champion",
-                () -> tables.exists(LakeTable.HEADS)
-                        ? new HeadRegistry(spark, tables).champion(backboneId)
-                        : Optional.empty());
+                () -> tables.readExisting(LakeTable.HEADS).flatMap(heads -> HeadRegistry.champion(heads, backboneId)));
         List<Run> runs = sections.run(
                 "runs",
                 () -> tables.readExisting(LakeTable.RUNS)
@@ -245,7 +252,7 @@ public final class LakeReport {
             }
             vectors.add(vector);
         }
-        if (vectors.size() < 2) {
+        if (vectors.size() < 2 || vectors.get(0).length < 2) {
             return Optional.empty();
         }
         PrincipalComponents.Projected projected = PrincipalComponents.of(vectors);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -47,10 +48,11 @@ public final class LearningCurve {
     public static void writeCsv(Path csv, Curves curves) {
         List<String> lines = new ArrayList<>(List.of(String.join(",", CSV_SCHEMA.fieldNames())));
         for (Point point : curves.points()) {
+            // One line per measurement: the reader takes lines, so a line break in a name becomes a space.
             lines.add(ResultFormat.csvLine(new String[] {
-                curves.imageSet(),
-                point.features(),
-                point.algorithm(),
+                oneLine(curves.imageSet()),
+                oneLine(point.features()),
+                oneLine(point.algorithm()),
                 Integer.toString(point.labelsPerClass()),
                 String.format(Locale.ROOT, "%.6f", point.accuracy())
             }));
@@ -63,32 +65,45 @@ public final class LearningCurve {
         }
     }
 
-    /** The curves {@link #writeCsv} wrote to {@code csv}; refuses a file with no measurement. */
+    /**
+     * The curves {@link #writeCsv} wrote to {@code csv}, a file on the driver; refuses a file with another
+     * header, a malformed line or no measurement.
+     */
     public static Curves readCsv(SparkSession spark, Path csv) {
-        if (!Files.isRegularFile(csv)) {
-            throw Errors.learningCurveUnreadable(csv, "there is no such file");
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw Errors.learningCurveUnreadable(csv, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         List<Row> rows;
         try {
+            // Parsed by Spark's CSV reader from the lines, not from the path: executors cannot see a driver's file.
             rows = spark.read()
                     .schema(CSV_SCHEMA)
                     .option("header", true)
+                    .option("enforceSchema", false)
                     .option("escape", "\"")
                     .option("mode", "FAILFAST")
-                    .csv(csv.toAbsolutePath().toUri().toString())
+                    .csv(spark.createDataset(lines, Encoders.STRING()))
                     .collectAsList();
         } catch (Exception e) {
-            // Spark throws its checked SparkException undeclared, from Scala.
-            if (!(e instanceof org.apache.spark.SparkException)) {
+            // Spark throws its checked SparkException undeclared, from Scala; a header mismatch is an
+            // IllegalArgumentException.
+            if (!(e instanceof org.apache.spark.SparkException) && !(e instanceof IllegalArgumentException)) {
                 throw e;
             }
-            throw Errors.learningCurveUnreadable(csv, "a line is not " + CSV_SCHEMA.simpleString());
+            throw Errors.learningCurveUnreadable(
+                    csv,
+                    "its lines are not " + String.join(",", CSV_SCHEMA.fieldNames()) + " (" + CSV_SCHEMA.simpleString()
+                            + ")",
+                    e);
         }
         if (rows.isEmpty()) {
-            throw Errors.learningCurveUnreadable(csv, "it holds no measurement");
+            throw Errors.learningCurveUnreadable(csv, "it holds no measurement", null);
         }
         if (rows.stream().anyMatch(Row::anyNull)) {
-            throw Errors.learningCurveUnreadable(csv, "a line has an empty field");
+            throw Errors.learningCurveUnreadable(csv, "a line has an empty field", null);
         }
         List<Point> points = rows.stream()
                 .map(row -> new Point(row.getString(1), row.getString(2), row.getInt(3), row.getDouble(4)))
@@ -126,6 +141,10 @@ public final class LearningCurve {
         }
         XYPlot plot = new XYPlot(data, labels, accuracy, renderer);
         return new JFreeChart(curves.imageSet(), JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("[\\r\\n]+", " ");
     }
 
     static void createParent(Path file) throws IOException {

@@ -3,7 +3,6 @@ package org.transferlake.report;
 import java.awt.Color;
 import java.awt.Font;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,15 +31,18 @@ import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.transferlake.heads.HeadRecord;
+import org.transferlake.runs.ExtractRun;
 
 /** The report's charts, drawn by JFreeChart from {@link LakeReport.Contents}. */
 final class ReportCharts {
-    /** The extract step whose images per second are the embedding throughput. */
-    static final String EMBED_STEP = "embed";
-
-    static final String LIST_STEP = "list images";
-
     private ReportCharts() {}
+
+    /** Whether the confusion matrix is square, one row and column per label, with no null count. */
+    static boolean confusionMatchesLabels(HeadRecord head) {
+        int n = head.labels().size();
+        return head.confusion().size() == n
+                && head.confusion().stream().allMatch(row -> row.size() == n && !row.contains(null));
+    }
 
     /** The champion's held-out confusion matrix: true label down, predicted across, counts in the cells. */
     static JFreeChart confusion(HeadRecord head) {
@@ -106,8 +108,9 @@ final class ReportCharts {
     static JFreeChart precisionRecall(HeadRecord head) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (HeadRecord.ClassMetrics metrics : head.perClass()) {
-            data.addValue(metrics.precision(), "precision", metrics.label());
-            data.addValue(metrics.recall(), "recall", metrics.label());
+            String label = java.util.Objects.toString(metrics.label(), "(none)");
+            data.addValue(metrics.precision(), "precision", label);
+            data.addValue(metrics.recall(), "recall", label);
         }
         JFreeChart chart = ChartFactory.createBarChart(
                 "Precision and recall per label",
@@ -141,7 +144,8 @@ final class ReportCharts {
         for (LakeReport.Run run : extractRuns) {
             Throughput rates = throughput(run);
             rates.listing().ifPresent(rate -> data.addValue(rate, "listed per second", runLabel(run)));
-            rates.embedding().ifPresent(rate -> data.addValue(rate, "embedded per second of embed", runLabel(run)));
+            rates.embedding()
+                    .ifPresent(rate -> data.addValue(rate, "embedded or refused per second of embed", runLabel(run)));
             rates.endToEnd().ifPresent(rate -> data.addValue(rate, "embedded per second of the run", runLabel(run)));
         }
         JFreeChart chart = ChartFactory.createLineChart(
@@ -156,15 +160,17 @@ final class ReportCharts {
         ((LineAndShapeRenderer) chart.getCategoryPlot().getRenderer()).setDefaultShapesVisible(true);
         // Listing runs at hundreds of files a second, embedding at tens: a log axis shows both.
         org.jfree.chart.axis.LogAxis perSecond = new org.jfree.chart.axis.LogAxis("images per second (log scale)");
-        perSecond.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+        perSecond.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        perSecond.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
         chart.getCategoryPlot().setRangeAxis(perSecond);
         slantIfMany(chart, extractRuns.size());
         return chart;
     }
 
     /**
-     * An extract run's images per second: listed per second of listing; decoded and embedded (or refused
-     * by the decoder) per second of the embed step; embedded per second of the whole run.
+     * An extract run's images per second: listed per second of listing; embedded or refused per second of
+     * the embed step ({@link ExtractRun#embedRate}, as extract prints it); embedded per second of the whole
+     * run. Empty where nothing was done: a log axis cannot show a zero.
      */
     record Throughput(Optional<Double> listing, Optional<Double> embedding, Optional<Double> endToEnd) {}
 
@@ -173,21 +179,24 @@ final class ReportCharts {
         long embedded = run.counts().getOrDefault("embedded", 0L);
         long refused = run.counts().getOrDefault("quarantined", 0L);
         return new Throughput(
-                rate(listed, run.timings().get(LIST_STEP)),
-                rate(embedded + refused, run.timings().get(EMBED_STEP)),
+                rate(listed, run.timings().get(ExtractRun.LIST_STEP)),
+                ExtractRun.embedRate(embedded, refused, run.timings()),
                 run.seconds().flatMap(seconds -> rate(embedded, seconds)));
     }
 
-    /** Items per second; empty where nothing was done (an idle run), which a log axis cannot show. */
+    /** Items per second; empty where nothing was done (an idle run). */
     private static Optional<Double> rate(long items, Double seconds) {
         return seconds == null || seconds <= 0 || items == 0 ? Optional.empty() : Optional.of(items / seconds);
     }
 
-    /** Every run's wall-clock seconds over time, one series per job; failed and abandoned runs apart. */
+    /**
+     * Every run's wall-clock seconds over time, one series per job, runs that failed apart. A run with no
+     * end (running, or abandoned by a driver that died) has no duration: it is only in the table.
+     */
     static JFreeChart runHistory(List<LakeReport.Run> runs) {
         Map<String, TimeSeries> series = new LinkedHashMap<>();
         runs.stream()
-                .sorted(Comparator.comparing(LakeReport.Run::startedAt))
+                .sorted(ReportPage.BY_START)
                 .forEach(run -> run.seconds().ifPresent(seconds -> {
                     String name = run.status().equals("succeeded") ? run.job() : run.job() + " (" + run.status() + ")";
                     series.computeIfAbsent(name, TimeSeries::new)

@@ -32,6 +32,10 @@ public final class ReportPage {
             + "font-size:.85em}th{background:#f4f4f4}td.n{text-align:right}img{max-width:100%}"
             + "code{background:#f4f4f4;padding:0 3px}.empty{color:#777;font-style:italic}";
 
+    /** Oldest first; a run without a start (written by hand) before all. */
+    static final java.util.Comparator<LakeReport.Run> BY_START = java.util.Comparator.comparing(
+            LakeReport.Run::startedAt, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+
     private ReportPage() {}
 
     /** Writes the report of {@code contents} to {@code file}, creating its folder. */
@@ -82,12 +86,18 @@ public final class ReportPage {
                 "<p><code>%s</code> (%s), trained on %d rows, held out %d: accuracy %.4f, macro F1 %.4f, log loss"
                         + " %.4f.</p>%n",
                 escape(head.headId()),
-                escape(head.algorithm()),
+                escape(java.util.Objects.toString(head.algorithm(), "")),
                 head.trainRows(),
                 head.testRows(),
                 head.accuracy(),
                 head.macroF1(),
                 head.logLoss()));
+        if (!ReportCharts.confusionMatchesLabels(head)) {
+            empty(
+                    html,
+                    "The champion's confusion matrix does not match its labels (a row written by hand?): not drawn.");
+            return;
+        }
         figure(html, ReportCharts.confusion(head), "Held-out confusion matrix: rows are the true label.");
         List<String> header = new ArrayList<>(List.of("true \\ predicted"));
         header.addAll(head.labels());
@@ -104,7 +114,10 @@ public final class ReportPage {
                 List.of("label", "precision", "recall", "support"),
                 head.perClass().stream()
                         .map(m -> List.of(
-                                m.label(), decimal(m.precision()), decimal(m.recall()), Long.toString(m.support())))
+                                java.util.Objects.toString(m.label(), ""),
+                                decimal(m.precision()),
+                                decimal(m.recall()),
+                                Long.toString(m.support())))
                         .toList()));
     }
 
@@ -136,7 +149,7 @@ public final class ReportPage {
         html.append("<h2 id=\"throughput\">Throughput per step</h2>\n");
         List<LakeReport.Run> extracts = runs.stream()
                 .filter(run -> run.job().equals("extract") && run.status().equals("succeeded"))
-                .sorted(java.util.Comparator.comparing(LakeReport.Run::startedAt))
+                .sorted(BY_START)
                 .toList();
         if (extracts.isEmpty()) {
             empty(html, "No successful extract run in the last " + LakeReport.MAX_RUNS + " runs.");
@@ -145,8 +158,9 @@ public final class ReportPage {
             figure(
                     html,
                     ReportCharts.throughput(extracts),
-                    "Listed images per second of listing; images decoded and embedded (or refused) per second of the"
-                            + " embed step; images embedded per second of the whole run.");
+                    "Images listed per second of listing; embedded or refused (empty files among them, which skip the"
+                            + " decoder) per second of the embed step, as extract prints it; embedded per second of the"
+                            + " whole run.");
             List<List<String>> rows = new ArrayList<>();
             for (LakeReport.Run run : extracts) {
                 ReportCharts.Throughput rates = ReportCharts.throughput(run);
@@ -154,6 +168,7 @@ public final class ReportPage {
                         run.runId(),
                         Long.toString(run.counts().getOrDefault("listed", 0L)),
                         Long.toString(run.counts().getOrDefault("embedded", 0L)),
+                        Long.toString(run.counts().getOrDefault("quarantined", 0L)),
                         rates.listing().map(ReportPage::decimal).orElse(""),
                         rates.embedding().map(ReportPage::decimal).orElse(""),
                         rates.endToEnd().map(ReportPage::decimal).orElse(""),
@@ -165,6 +180,7 @@ public final class ReportPage {
                             "run",
                             "listed",
                             "embedded",
+                            "quarantined",
                             "listed/s",
                             "embed step img/s",
                             "run img/s",
@@ -176,7 +192,11 @@ public final class ReportPage {
             empty(html, "No runs yet.");
             return;
         }
-        figure(html, ReportCharts.runHistory(runs), "Wall-clock seconds of the last " + runs.size() + " runs.");
+        figure(
+                html,
+                ReportCharts.runHistory(runs),
+                "Wall-clock seconds of the last " + runs.size() + " runs; a run still running or abandoned has no end,"
+                        + " and is only in the table.");
         html.append(table(
                 "run-history",
                 List.of("run", "job", "status", "started", "seconds", "counts", "error"),
@@ -185,7 +205,9 @@ public final class ReportPage {
                                 run.runId(),
                                 run.job(),
                                 run.status(),
-                                run.startedAt().toInstant().toString(),
+                                run.startedAt() == null
+                                        ? ""
+                                        : run.startedAt().toInstant().toString(),
                                 run.seconds().map(ReportPage::decimal).orElse(""),
                                 counts(run.counts()),
                                 run.error() == null ? "" : run.error()))
@@ -225,7 +247,7 @@ public final class ReportPage {
     private static void projection(StringBuilder html, LakeReport.Contents contents) {
         html.append("<h2 id=\"embeddings\">Embeddings</h2>\n");
         if (contents.projection().isEmpty()) {
-            empty(html, "Fewer than two embeddings of this backbone: nothing to project.");
+            empty(html, "Fewer than two embeddings of this backbone, or of fewer than two floats: nothing to project.");
             return;
         }
         LakeReport.Projection projection = contents.projection().get();

@@ -38,6 +38,24 @@ public final class ExtractRun {
     private static final Logger LOG = LoggerFactory.getLogger(ExtractRun.class);
     static final String STAGE = "embed";
 
+    /** The step that lists the roots, as {@code runs.timings_seconds} names it. */
+    public static final String LIST_STEP = "list images";
+
+    /** The step that reads, decodes and embeds, as {@code runs.timings_seconds} names it. */
+    public static final String EMBED_STEP = "embed";
+
+    /**
+     * Images embedded or refused per second of the {@link #EMBED_STEP} of a run with these counts and
+     * timings; empty when the step did not run or had nothing to do. Refusals include empty files, which
+     * never reach the decoder.
+     */
+    public static java.util.Optional<Double> embedRate(long embedded, long quarantined, Map<String, Double> timings) {
+        Double seconds = timings.get(EMBED_STEP);
+        return seconds == null || seconds <= 0 || embedded + quarantined == 0
+                ? java.util.Optional.empty()
+                : java.util.Optional.of((embedded + quarantined) / seconds);
+    }
+
     /** What a run did; {@code timings} holds each step's seconds, by step name. */
     public record Result(
             String runId,
@@ -49,8 +67,7 @@ public final class ExtractRun {
             Map<String, Double> timings) {
         /** Images embedded or refused per second of the embedding stage. */
         public double imagesPerSecond() {
-            double seconds = timings.getOrDefault("embed", 0.0);
-            return seconds > 0 ? (embedded + quarantined) / seconds : 0;
+            return embedRate(embedded, quarantined, timings).orElse(0.0);
         }
     }
 
@@ -146,7 +163,7 @@ public final class ExtractRun {
 
         // Kept, not cached: tasks list the lake, and a lost executor must not make Spark list it again (files
         // may have changed since, and the counts below must add up).
-        Dataset<Row> listed = stages.run("list images", () -> {
+        Dataset<Row> listed = stages.run(LIST_STEP, () -> {
             Dataset<Row> files = ImageListing.listMetadata(
                     spark, config.extract().roots(), config.extract().extensions());
             return tables.keep(
@@ -262,7 +279,7 @@ public final class ExtractRun {
                 .setProgressCounter(done);
         // Checkpointed, not just cached: the MERGEs below must never trigger a second embedding pass.
         Dataset<Row> results = stages.run(
-                "embed",
+                EMBED_STEP,
                 () -> Progress.follow(
                         "embedding",
                         toEmbedCount,

@@ -142,11 +142,13 @@ class AccuracyBenchmarkTest {
         assertThat(curves.points())
                 .extracting(
                         org.transferlake.report.LearningCurve.Point::features,
+                        org.transferlake.report.LearningCurve.Point::algorithm,
                         org.transferlake.report.LearningCurve.Point::labelsPerClass,
                         org.transferlake.report.LearningCurve.Point::accuracy)
                 .containsExactlyElementsOf(result.cells().stream()
                         .map(cell -> tuple(
                                 cell.features(),
+                                cell.algorithm(),
                                 cell.perClass() == 0 ? 6 : cell.perClass(),
                                 Math.round(cell.accuracy() * 1e6) / 1e6))
                         .toList());

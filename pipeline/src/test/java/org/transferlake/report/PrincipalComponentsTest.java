@@ -85,4 +85,35 @@ class PrincipalComponentsTest {
             }
         }
     }
+
+    @Test
+    void dataOnALineConvergesWithAllItsVarianceOnTheFirstComponent() {
+        List<float[]> rows = new ArrayList<>();
+        for (int t = -3; t <= 4; t++) {
+            rows.add(new float[] {t, 2 * t, 0, -t});
+        }
+
+        PrincipalComponents.Projected line = PrincipalComponents.of(rows);
+
+        assertThat(line.iterations())
+                .as("rank one: the second vector has nothing to converge to")
+                .isLessThan(10);
+        assertThat(line.explainedVariance()[0]).isCloseTo(1.0, within(1e-12));
+        assertThat(line.explainedVariance()[1]).isCloseTo(0.0, within(1e-12));
+        // Centred on t = 0.5; the component is (1, 2, 0, -1) / √6.
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(Math.abs(line.scores()[i][0])).isCloseTo(Math.abs(i - 3 - 0.5) * Math.sqrt(6), within(1e-9));
+            assertThat(line.scores()[i][1]).isCloseTo(0.0, within(1e-9));
+        }
+    }
+
+    @Test
+    void identicalRowsHaveNoVarianceToExplain() {
+        PrincipalComponents.Projected same =
+                PrincipalComponents.of(List.of(new float[] {1, 2, 3}, new float[] {1, 2, 3}));
+
+        assertThat(same.iterations()).isZero();
+        assertThat(same.explainedVariance()).containsExactly(0.0, 0.0);
+        assertThat(same.scores()).containsExactly(new double[] {0, 0}, new double[] {0, 0});
+    }
 }

@@ -83,7 +83,27 @@ class ReportTest {
                         List.of(
                                 run("extract-1", "extract", 0, 20, "succeeded", null),
                                 run("extract-2", "extract", 3600, 3610, "succeeded", null),
-                                run("train-1", "train", 7200, 7205, "failed", "Cannot train heads: no labels.")),
+                                run("train-1", "train", 7200, 7205, "failed", "Cannot train heads: no labels."),
+                                // Nothing new: listed, then no embed step at all.
+                                runRow(
+                                        "extract-idle",
+                                        "extract",
+                                        Timestamp.from(START.plusSeconds(5400)),
+                                        Timestamp.from(START.plusSeconds(5404)),
+                                        "succeeded",
+                                        Map.of("listed", 100L, "embedded", 0L, "quarantined", 0L, "unchanged", 100L),
+                                        Map.of("list images", 2.0),
+                                        null),
+                                // A driver that died: no job recorded (a row by hand), never ended.
+                                runRow(
+                                        "dead-1",
+                                        null,
+                                        Timestamp.from(START.plusSeconds(9000)),
+                                        null,
+                                        "abandoned",
+                                        null,
+                                        null,
+                                        null)),
                         LakeTable.RUNS.schema()));
         tables.append(
                 LakeTable.QUARANTINE,
@@ -162,7 +182,7 @@ class ReportTest {
             timings.put("embed", 8.0);
             timings.put("write features and quarantine", 3.0);
         }
-        return RowFactory.create(
+        return runRow(
                 id,
                 job,
                 Timestamp.from(START.plusSeconds(startSecond)),
@@ -170,9 +190,19 @@ class ReportTest {
                 status,
                 counts,
                 timings,
-                Map.of(),
-                error,
-                List.of());
+                error);
+    }
+
+    private static Row runRow(
+            String id,
+            String job,
+            Timestamp start,
+            Timestamp end,
+            String status,
+            Map<String, Long> counts,
+            Map<String, Double> timings,
+            String error) {
+        return RowFactory.create(id, job, start, end, status, counts, timings, Map.of(), error, List.of());
     }
 
     private static Row refused(String name, String reason, int minute) {
@@ -188,13 +218,29 @@ class ReportTest {
                 Timestamp.from(START.plusSeconds(60L * minute)));
     }
 
+    private static Map<LakeTable, Long> versions() {
+        Map<LakeTable, Long> versions = new java.util.EnumMap<>(LakeTable.class);
+        for (LakeTable table : LakeTable.values()) {
+            versions.put(
+                    table,
+                    io.delta.tables.DeltaTable.forPath(
+                                    spark, table.location(root).toString())
+                            .history(1)
+                            .head()
+                            .getLong(0));
+        }
+        return versions;
+    }
+
     private static LakeReport.Contents contents() {
         return LakeReport.gather(spark, tables, root, "b1", curvesCsv);
     }
 
     @Test
     void theNumbersAreThoseTheTablesHold() {
+        Map<LakeTable, Long> before = versions();
         LakeReport.Contents report = contents();
+        assertThat(versions()).as("read only: no table has a new version").isEqualTo(before);
 
         assertThat(report.rows())
                 .containsExactly(
@@ -203,13 +249,15 @@ class ReportTest {
                         Map.entry("quarantine", 3L),
                         Map.entry("heads", 3L),
                         Map.entry("predictions", 0L),
-                        Map.entry("runs", 3L));
+                        Map.entry("runs", 5L));
         assertThat(report.champion()).map(HeadRecord::headId).contains("h-b1");
         assertThat(report.runs())
                 .extracting(LakeReport.Run::runId)
-                .containsExactly("train-1", "extract-2", "extract-1");
-        assertThat(report.runs().get(2).seconds()).contains(20.0);
-        assertThat(report.runs().get(2).timings().keySet())
+                .containsExactly("dead-1", "train-1", "extract-idle", "extract-2", "extract-1");
+        assertThat(report.runs().get(0).seconds()).as("never ended").isEmpty();
+        assertThat(report.runs().get(0).job()).isEmpty();
+        assertThat(report.runs().get(4).seconds()).contains(20.0);
+        assertThat(report.runs().get(4).timings().keySet())
                 .containsExactly(
                         "resolve backbone",
                         "list images",
@@ -218,7 +266,11 @@ class ReportTest {
                         "embed",
                         "write features and quarantine");
 
-        ReportCharts.Throughput first = ReportCharts.throughput(report.runs().get(2));
+        ReportCharts.Throughput idle = ReportCharts.throughput(report.runs().get(2));
+        assertThat(idle.listing()).contains(100 / 2.0);
+        assertThat(idle.embedding()).as("no embed step").isEmpty();
+        assertThat(idle.endToEnd()).as("nothing embedded").isEmpty();
+        ReportCharts.Throughput first = ReportCharts.throughput(report.runs().get(4));
         assertThat(first.listing()).contains(100 / 2.0);
         assertThat(first.embedding())
                 .as("embedded and refused per second of embed")
@@ -267,7 +319,7 @@ class ReportTest {
                 .contains("<tr><td>dog</td><td class=\"n\">0</td><td class=\"n\">2</td></tr>")
                 .contains("<tr><td>cat</td><td class=\"n\">1.0000</td><td class=\"n\">0.7500</td>"
                         + "<td class=\"n\">4</td></tr>")
-                .contains("<tr><td>extract-1</td><td class=\"n\">100</td><td class=\"n\">80</td>"
+                .contains("<tr><td>extract-1</td><td class=\"n\">100</td><td class=\"n\">80</td><td class=\"n\">5</td>"
                         + "<td class=\"n\">50.0000</td><td class=\"n\">10.6250</td><td class=\"n\">4.0000</td>"
                         + "<td>resolve backbone 1.0, list images 2.0, read known images 1.5, select new or changed 0.5,"
                         + " embed 8.0, write features and quarantine 3.0</td></tr>")
@@ -286,6 +338,70 @@ class ReportTest {
             assertThat(chart.getWidth()).isEqualTo(900);
             assertThat(colours(chart)).as("a drawn chart").isGreaterThan(20);
         }
+    }
+
+    @Test
+    void theChartsHoldTheTablesNumbers() {
+        LakeReport.Contents report = contents();
+        HeadRecord champion = report.champion().orElseThrow();
+
+        org.jfree.data.xy.XYZDataset confusion = (org.jfree.data.xy.XYZDataset)
+                ReportCharts.confusion(champion).getXYPlot().getDataset();
+        Map<String, Double> cells = new LinkedHashMap<>();
+        for (int item = 0; item < confusion.getItemCount(0); item++) {
+            // x is the predicted label, y counts from the bottom: the first true label is on top.
+            cells.put(
+                    (int) confusion.getXValue(0, item) + "," + (int) confusion.getYValue(0, item),
+                    confusion.getZValue(0, item));
+        }
+        assertThat(cells)
+                .containsOnly(
+                        Map.entry("0,1", 3.0), Map.entry("1,1", 1.0), Map.entry("0,0", 0.0), Map.entry("1,0", 2.0));
+
+        org.jfree.data.category.CategoryDataset recall =
+                ReportCharts.precisionRecall(champion).getCategoryPlot().getDataset();
+        assertThat(recall.getValue("recall", "cat")).isEqualTo(0.75);
+        assertThat(recall.getValue("precision", "dog")).isEqualTo(2 / 3.0);
+
+        List<LakeReport.Run> extracts = report.runs().stream()
+                .filter(run -> run.job().equals("extract"))
+                .sorted(ReportPage.BY_START)
+                .toList();
+        org.jfree.data.category.CategoryDataset steps =
+                ReportCharts.stepSeconds(extracts).getCategoryPlot().getDataset();
+        assertThat(steps.getValue("embed", "extract-1")).isEqualTo(8.0);
+        assertThat(steps.getValue("list images", "extract-idle")).isEqualTo(2.0);
+        org.jfree.data.category.CategoryDataset rates =
+                ReportCharts.throughput(extracts).getCategoryPlot().getDataset();
+        assertThat(rates.getValue("embedded per second of the run", "extract-1"))
+                .isEqualTo(4.0);
+        assertThat(rates.getValue("embedded per second of the run", "extract-idle"))
+                .as("a zero has no place on a log axis")
+                .isNull();
+
+        org.jfree.data.xy.XYDataset history =
+                ReportCharts.runHistory(report.runs()).getXYPlot().getDataset();
+        List<String> series = new ArrayList<>();
+        for (int i = 0; i < history.getSeriesCount(); i++) {
+            series.add(history.getSeriesKey(i) + " " + history.getItemCount(i));
+        }
+        assertThat(series).as("the abandoned run has no duration").containsExactly("extract 3", "train (failed) 1");
+
+        org.jfree.data.category.CategoryDataset reasons = ReportCharts.quarantineReasons(report.quarantineReasons())
+                .getCategoryPlot()
+                .getDataset();
+        assertThat(reasons.getValue("embed", "CORRUPT")).isEqualTo(2.0);
+
+        org.jfree.data.xy.XYDataset points = ReportCharts.projection(
+                        report.projection().orElseThrow())
+                .getXYPlot()
+                .getDataset();
+        Map<String, Integer> perLabel = new LinkedHashMap<>();
+        for (int i = 0; i < points.getSeriesCount(); i++) {
+            perLabel.put(points.getSeriesKey(i).toString(), points.getItemCount(i));
+        }
+        assertThat(perLabel)
+                .containsExactly(Map.entry(LakeReport.UNLABELLED, 1), Map.entry("cat", 4), Map.entry("dog", 3));
     }
 
     @Test
@@ -320,8 +436,16 @@ class ReportTest {
                 .hasMessage("Cannot draw the learning curves of " + headerOnly + ": it holds no measurement. Run"
                         + " transferlake bench accuracy again (it writes the CSV beside its PNG), or pass"
                         + " --accuracy-results of another run.");
+        assertThatThrownBy(() -> LearningCurve.readCsv(spark, dir.resolve("absent.csv")))
+                .hasMessageStartingWith(
+                        "Cannot draw the learning curves of " + dir.resolve("absent.csv") + ": NoSuchFileException: ");
+        Path reordered = dir.resolve("reordered.csv");
+        Files.writeString(reordered, "features,image_set,algorithm,labels_per_class,accuracy\nx,y,z,10,0.5\n");
+        String notOurs = ": its lines are not image_set,features,algorithm,labels_per_class,accuracy (struct<";
         assertThatThrownBy(() -> LearningCurve.readCsv(spark, garbled))
-                .hasMessageStartingWith("Cannot draw the learning curves of " + garbled + ": a line is not struct<");
+                .hasMessageStartingWith("Cannot draw the learning curves of " + garbled + notOurs);
+        assertThatThrownBy(() -> LearningCurve.readCsv(spark, reordered))
+                .hasMessageStartingWith("Cannot draw the learning curves of " + reordered + notOurs);
     }
 
     @Test

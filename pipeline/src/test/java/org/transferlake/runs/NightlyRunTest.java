@@ -41,6 +41,7 @@ class NightlyRunTest {
     private static FileSystem fs;
     private static PipelineConfig config;
     private static double firstNightSeconds;
+    private static String championAfterTheForcedTrain;
 
     @BeforeAll
     static void fortyLabelledImages() {
@@ -184,6 +185,7 @@ class NightlyRunTest {
         NightlyRun.Result night = NightlyRun.run(spark, config, true, null);
 
         assertThat(night.train()).isPresent();
+        championAfterTheForcedTrain = night.train().get().championId();
         assertThat(rows(LakeTable.HEADS)).isEqualTo(2);
         assertThat(runRow(night.runId()).getList(runRow(night.runId()).fieldIndex("child_run_ids")))
                 .hasSize(3);
@@ -279,10 +281,17 @@ class NightlyRunTest {
         assertThat(report.runs().stream().filter(run -> run.job().equals("nightly")))
                 .hasSize(4);
         assertThat(report.champion().orElseThrow().headId())
-                .isEqualTo(new org.transferlake.heads.HeadRegistry(spark, tables)
-                        .champion(backboneId)
-                        .orElseThrow()
-                        .headId());
+                .as("the champion the last train left")
+                .isEqualTo(championAfterTheForcedTrain);
+        assertThat(report.runs().stream()
+                        .filter(run -> run.job().equals("extract"))
+                        .map(run -> ExtractRun.embedRate(
+                                        run.counts().get("embedded"),
+                                        run.counts().get("quarantined"),
+                                        run.timings())
+                                .isPresent()))
+                .as("embedding measured where there was something to embed")
+                .containsExactly(false, true, false, true);
         assertThat(report.projection().orElseThrow().points()).hasSize(50);
         // Four of each class among the 40; the ten copies are the first train images by path (3 ankle boots).
         assertThat(report.projection().orElseThrow().points().stream()

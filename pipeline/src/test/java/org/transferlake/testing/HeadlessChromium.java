@@ -28,7 +28,7 @@ public final class HeadlessChromium {
             throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException("Cannot render " + page + ": " + BINARY + " is missing. Install Debian's"
-                    + " chromium package (bin/test does), or skip the render tests with -DskipRenderTests=true.");
+                    + " chromium package (bin/test does), or skip the render tests with -Dtest.excludedGroups=render.");
         }
         Path screenshot = work.resolve("screenshot.png");
         Path log = work.resolve("chromium.log");
