@@ -114,6 +114,6 @@ class PrincipalComponentsTest {
 
         assertThat(same.iterations()).isZero();
         assertThat(same.explainedVariance()).containsExactly(0.0, 0.0);
-        assertThat(same.scores()).containsExactly(new double[] {0, 0}, new double[] {0, 0});
+        assertThat(same.scores()).isDeepEqualTo(new double[][] {{0, 0}, {0, 0}});
     }
 }
