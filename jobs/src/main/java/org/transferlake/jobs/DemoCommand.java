@@ -22,6 +22,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PipelineConfig config = common.loadConfig();
+        Summaries.requireReportFile(java.nio.file.Path.of(Summaries.REPORT));
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         try (Lake lake = Lake.open(config)) {

@@ -2,7 +2,6 @@ package org.transferlake.jobs;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.transferlake.config.Errors;
 import org.transferlake.lake.Lake;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,9 +39,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (java.nio.file.Files.isDirectory(output)) {
-            throw new CommonOptions.InvalidConfigException(Errors.reportOutputIsADirectory(output));
-        }
+        Summaries.requireReportFile(output);
         try (Lake lake = Lake.open(common.loadConfig())) {
             spec.commandLine().getOut().println("Report: " + Summaries.report(lake, output, accuracyResults));
             return 0;

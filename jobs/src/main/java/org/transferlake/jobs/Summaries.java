@@ -21,6 +21,14 @@ final class Summaries {
 
     private Summaries() {}
 
+    /** Refuses, before any work, a report path that is a directory (exit code 2). */
+    static void requireReportFile(java.nio.file.Path output) {
+        if (java.nio.file.Files.isDirectory(output)) {
+            throw new CommonOptions.InvalidConfigException(
+                    org.transferlake.config.Errors.reportOutputIsADirectory(output));
+        }
+    }
+
     /** Writes the report of the lake to {@code output}; returns its absolute path. */
     static java.nio.file.Path report(Lake lake, java.nio.file.Path output, java.nio.file.Path accuracyResults) {
         String backboneId = org.transferlake.backbone.ModelStore.configuredBackboneId(

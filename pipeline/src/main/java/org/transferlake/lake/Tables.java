@@ -238,12 +238,25 @@ public final class Tables {
         return spark.read().format("delta").load(table.location(root).toString());
     }
 
-    /** The current table as it is, if it exists: nothing is created or migrated (for read-only commands). */
+    /**
+     * The current table, if it exists, for read-only commands: nothing is created or migrated. A column
+     * this version declares and a table written by an older one lacks reads as null, as it would after
+     * the migration.
+     */
     public java.util.Optional<Dataset<Row>> readExisting(LakeTable table) {
-        return exists(table)
-                ? java.util.Optional.of(
-                        spark.read().format("delta").load(table.location(root).toString()))
-                : java.util.Optional.empty();
+        if (!exists(table)) {
+            return java.util.Optional.empty();
+        }
+        Dataset<Row> rows =
+                spark.read().format("delta").load(table.location(root).toString());
+        java.util.Set<String> present = java.util.Set.of(rows.columns());
+        for (org.apache.spark.sql.types.StructField field : table.schema().fields()) {
+            if (!present.contains(field.name())) {
+                rows = rows.withColumn(
+                        field.name(), org.apache.spark.sql.functions.lit(null).cast(field.dataType()));
+            }
+        }
+        return java.util.Optional.of(rows);
     }
 
     /**

@@ -100,7 +100,8 @@ public final class LakeReport {
             List<Quarantined> latestQuarantined,
             Optional<Projection> projection,
             Optional<LearningCurve.Curves> learningCurves,
-            Path learningCurvesCsv) {}
+            Path learningCurvesCsv,
+            Optional<String> learningCurvesProblem) {}
 
     /**
      * Reads the report's contents from the tables under {@code tables}' root, for {@code backboneId}; the
@@ -144,9 +145,17 @@ public final class LakeReport {
         Optional<Projection> projection = sections.run(
                 "PCA of the embeddings",
                 () -> current.filter(c -> embeddings >= 2).flatMap(c -> project(c, embeddings)));
-        Optional<LearningCurve.Curves> curves = java.nio.file.Files.exists(learningCurvesCsv)
-                ? Optional.of(LearningCurve.readCsv(spark, learningCurvesCsv))
-                : Optional.empty();
+        Optional<LearningCurve.Curves> curves = Optional.empty();
+        Optional<String> problem = Optional.empty();
+        if (java.nio.file.Files.exists(learningCurvesCsv)) {
+            // A bad file spoils one section, not the report (nor the demo that ends with it).
+            try {
+                curves = Optional.of(LearningCurve.readCsv(spark, learningCurvesCsv));
+            } catch (org.transferlake.config.TransferlakeException e) {
+                LOG.warn(e.getMessage());
+                problem = Optional.of(e.getMessage());
+            }
+        }
         return new Contents(
                 root,
                 backboneId,
@@ -158,7 +167,8 @@ public final class LakeReport {
                 latest,
                 projection,
                 curves,
-                learningCurvesCsv);
+                learningCurvesCsv,
+                problem);
     }
 
     /** Names each part of the reading in the Spark UI and logs its seconds. */

@@ -41,7 +41,8 @@ final class ReportCharts {
     static boolean confusionMatchesLabels(HeadRecord head) {
         int n = head.labels().size();
         return head.confusion().size() == n
-                && head.confusion().stream().allMatch(row -> row.size() == n && !row.contains(null));
+                && head.confusion().stream()
+                        .allMatch(row -> row.size() == n && row.stream().allMatch(java.util.Objects::nonNull));
     }
 
     /** The champion's held-out confusion matrix: true label down, predicted across, counts in the cells. */

@@ -123,6 +123,10 @@ public final class ReportPage {
 
     private static void learningCurves(StringBuilder html, LakeReport.Contents contents) {
         html.append("<h2 id=\"learning-curves\">Learning curves</h2>\n");
+        if (contents.learningCurvesProblem().isPresent()) {
+            empty(html, contents.learningCurvesProblem().get());
+            return;
+        }
         if (contents.learningCurves().isEmpty()) {
             empty(
                     html,

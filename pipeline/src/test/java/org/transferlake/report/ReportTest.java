@@ -33,7 +33,6 @@ import org.transferlake.heads.HeadRecord;
 import org.transferlake.heads.HeadRegistry;
 import org.transferlake.lake.LakeTable;
 import org.transferlake.lake.Tables;
-import org.transferlake.testing.HeadlessChromium;
 import org.transferlake.testing.SharedLake;
 
 /**
@@ -454,35 +453,38 @@ class ReportTest {
     }
 
     @Test
-    @Tag("render")
-    void chromiumRendersThePageWithItsChartsAndNoConsoleMessage(@TempDir Path work) throws Exception {
-        Path page = work.resolve("report.html");
-        ReportPage.write(contents(), page);
+    void aBadLearningCurveFileSpoilsOnlyItsSection() throws Exception {
+        Path garbled = dir.resolve("spoilt.csv");
+        Files.writeString(garbled, "image_set,features,algorithm,labels_per_class,accuracy\nx,y,z,ten,0.5\n");
 
-        HeadlessChromium.Rendered rendered = HeadlessChromium.render(page, work, 1000, 7000);
+        LakeReport.Contents report = LakeReport.gather(spark, tables, root, "b1", garbled);
+        String html = ReportPage.html(report);
 
-        assertThat(rendered.console()).as("the page's console").isEmpty();
-        BufferedImage shot = rendered.screenshot();
-        long coloured = 0;
-        long nonWhite = 0;
-        for (int y = 0; y < shot.getHeight(); y += 2) {
-            for (int x = 0; x < shot.getWidth(); x += 2) {
-                int rgb = shot.getRGB(x, y);
-                int r = (rgb >> 16) & 0xff;
-                int g = (rgb >> 8) & 0xff;
-                int b = rgb & 0xff;
-                if (r + g + b < 3 * 250) {
-                    nonWhite++;
-                }
-                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 80) {
-                    coloured++;
-                }
-            }
-        }
-        long sampled = (long) (shot.getWidth() / 2) * (shot.getHeight() / 2);
-        assertThat(nonWhite).as("drawn, not a blank page").isGreaterThan(sampled / 50);
-        // Text and table borders are grey; only the charts' bars, cells and points are saturated colours.
-        assertThat(coloured).as("the charts' colours on screen").isGreaterThan(5000);
+        assertThat(report.learningCurves()).isEmpty();
+        assertThat(report.learningCurvesProblem().orElseThrow())
+                .startsWith("Cannot draw the learning curves of " + garbled + ": its lines are not ");
+        assertThat(html)
+                .contains("Cannot draw the learning curves of " + garbled)
+                .contains("Confusion matrix of h-b1");
+        assertThat(charts(html)).as("every chart but the learning curves").hasSize(7);
+    }
+
+    @Test
+    void aHeadsTableOfAnOlderVersionIsReadAsItIsWithoutAMigration() {
+        URI older = SharedLake.freshRoot(ReportTest.class).resolve("older/");
+        String heads = LakeTable.HEADS.location(older).toString();
+        // The heads as a version without promoted_at would have written them.
+        tables.read(LakeTable.HEADS).drop("promoted_at").write().format("delta").save(heads);
+        Tables fresh = new Tables(spark, older);
+
+        LakeReport.Contents report = LakeReport.gather(spark, fresh, older, "b1", dir.resolve("absent.csv"));
+
+        assertThat(report.champion().map(HeadRecord::headId)).contains("h-b1");
+        assertThat(report.champion().orElseThrow().promotedAt()).isNull();
+        assertThat(io.delta.tables.DeltaTable.forPath(spark, heads).history().count())
+                .as("no commit: the table is not migrated")
+                .isEqualTo(1);
+        assertThat(spark.read().format("delta").load(heads).columns()).doesNotContain("promoted_at");
     }
 
     private static List<BufferedImage> charts(String html) {
