@@ -161,8 +161,9 @@ class TransferlakeCliTest {
     void reportRefusesADirectoryAsItsOutputBeforeSparkStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         assertThat(run("report", "--output", dir.toString())).isEqualTo(2);
         assertThat(err.toString())
-                .isEqualTo("Cannot write the report " + dir + ": it is a directory. Pass a file name, e.g. --output "
-                        + dir.resolve("report.html") + ".\n");
+                .isEqualTo("Cannot write the report " + dir + ": it is a directory. Rename or remove it, or (with"
+                        + " transferlake report) pass a file name, e.g. --output " + dir.resolve("report.html")
+                        + ".\n");
     }
 
     @Test

@@ -1264,11 +1264,12 @@ public final class Errors {
                 e);
     }
 
-    /** The report's --output names a directory. */
+    /** The report's path (report --output, or the demo's fixed one) names a directory. */
     public static TransferlakeException reportOutputIsADirectory(Path output) {
         return invalidInput(
                 "write the report " + output,
                 "it is a directory",
-                "Pass a file name, e.g. --output " + output.resolve("report.html") + ".");
+                "Rename or remove it, or (with transferlake report) pass a file name, e.g. --output "
+                        + output.resolve("report.html") + ".");
     }
 }
